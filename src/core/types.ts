@@ -57,3 +57,109 @@ export interface MemoryInfo {
   /** Bytes held on the GPU where the backend reports it, else null. */
   numBytesInGPU: number | null;
 }
+
+// ---------------------------------------------------------------------------------------
+// Model structure (src/core/model). Plain data built from the topology JSON, no tfjs.
+
+/** One layer of the flattened layer DAG. */
+export interface LayerInfo {
+  /** Unique layer name (nested models flattened as `outer/inner`). */
+  name: string;
+  className: string;
+  /** Names of the layers whose outputs feed this layer ([] for the model input). */
+  inbound: string[];
+  /** Output shape without the batch dimension, e.g. [14, 14, 32]. */
+  outputShape: number[];
+  params: number;
+  /** Multiply-accumulates for one example. */
+  macs: number;
+  /** Index of the block that holds this layer, -1 for the input layer. */
+  block: number;
+}
+
+export type BlockKind = 'conv-unit' | 'residual' | 'module' | 'head' | 'other';
+
+/** A contiguous piece of the layer DAG with one input tensor and one output tensor. */
+export interface Block {
+  index: number;
+  /** Display name, e.g. 'conv unit 2', 'residual 1', 'head'. */
+  name: string;
+  kind: BlockKind;
+  /** Layer names in topological order. */
+  layers: string[];
+  /** Layer whose output is this block's input (the model input layer for block 0). */
+  inputLayer: string;
+  /** Layer whose output is this block's output. */
+  outputLayer: string;
+  /** Shapes without the batch dimension (NHWC for images, [units] after flatten). */
+  inputShape: number[];
+  outputShape: number[];
+  /** Spatial downsampling from input to output (1, 2, 4…); 1 for non-spatial blocks. */
+  stride: number;
+  params: number;
+  macs: number;
+}
+
+export interface BlockGraph {
+  modelName: string;
+  /** Image input shape [H, W, C]. */
+  inputShape: number[];
+  numClasses: number;
+  layers: LayerInfo[];
+  blocks: Block[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Localization (src/core/localize).
+
+export type SuspiciousnessFormula = 'ochiai' | 'tarantula' | 'dstar';
+export type LocalizerMethod = 'combined' | 'gradient' | 'activation' | 'random';
+
+/** Every term of one block's vulnerability score, so a lesson can compare them. */
+export interface BlockScore {
+  blockIndex: number;
+  /** Forward spectrum: mean suspiciousness of the block's output channels. */
+  forward: number;
+  /** Backward spectrum: mean per-parameter gradient magnitude over failures. */
+  backward: number;
+  forwardNormalized: number;
+  backwardNormalized: number;
+  /** The score the method ranks by. */
+  combined: number;
+  rank: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Architecture search (src/core/search).
+
+/**
+ * A discrete cell for one block. Node 0 is the block input; nodes 1..steps are intermediate
+ * nodes; each intermediate node keeps two incoming edges (DARTS `_parse`).
+ */
+export interface Genotype {
+  steps: number;
+  /** Kept edges: intermediate node `node` (1..steps) takes `op` applied to node `from`. */
+  edges: { node: number; from: number; op: string }[];
+  /** Nodes concatenated into the block output (DARTS: all intermediate nodes). */
+  concat: number[];
+}
+
+/** What one search epoch reports; plain numbers for charts, checkpoints and reports. */
+export interface EpochMetrics {
+  epoch: number;
+  lossWeights: number;
+  lossAlpha: number;
+  /** Accuracy on the failing examples used for repair (weight + α splits). */
+  accFailures: number;
+  /** Accuracy on the held-out clean validation split. */
+  accValidation: number;
+  /** Accuracy on adversarial (FGSM) copies of the validation split. */
+  accAdversarial: number;
+  /** softmax(α) per edge: rows = edges in cell order, columns = ops in PRIMITIVES order. */
+  alphaSoftmax: number[][];
+  /** Op names, in column order of `alphaSoftmax`. */
+  ops: string[];
+  genotype: Genotype;
+  wallMs: number;
+  samplesPerSecond: number;
+}
