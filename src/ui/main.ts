@@ -2,4 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './theme.css';
 
-mount(App, { target: document.getElementById('app')! });
+const target = document.getElementById('app')!;
+// ?view=gallery shows every viz component with made-up data (loaded on demand, not part of the lab's bundle).
+if (new URLSearchParams(location.search).get('view') === 'gallery') void import('./Gallery.svelte').then(({ default: Gallery }) => mount(Gallery, { target }));
+else mount(App, { target });
