@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
+import { yieldToEventLoop, type CancelToken } from '../progress';
+import { batchRanges, batchTensors } from './batches';
+import type { InstrumentedModel } from './instrumented';
+import { crossEntropySum } from './loss';
+
+/** Number of scalar parameters in each block (|W_k|). */
+export function blockParamCounts(model: Pick<InstrumentedModel, 'numBlocks' | 'blockWeights'>): number[] {
+  return Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k).reduce((n, v) => n + v.size, 0));
+}
+
+/**
+ * ‖∇W_k L‖₁ per block for one group of examples, where L is the mean cross-entropy of the
+ * group: a [numBlocks] tensor. The gradients are taken with an explicit variable list (the
+ * union of all blocks' weights, one backward pass) and disposed here.
+ */
+export function groupGradientL1(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
+    const all = perBlock.flat();
+    if (all.length === 0) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
+    const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
+    const l1 = perBlock.map((vars) => (vars.length ? tf.addN(vars.map((v) => tf.sum(tf.abs(grads[v.name])))) : tf.scalar(0)));
+    return tf.stack(l1) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The backward spectrum (DESIGN §3 step 3): G_k = mean over the failing examples of
+ * ‖∇W_k L‖₁ / |W_k|. With `groupSize` 1 this is exactly the per-example mean; a larger group
+ * takes the gradient of the group's mean loss (fewer backward passes, and a lower bound,
+ * since per-example gradients can cancel inside a group).
+ */
+export async function backwardSpectrum(model: InstrumentedModel, failing: Dataset, groupSize: number, cancel?: CancelToken, report?: (done: number) => void): Promise<number[]> {
+  const params = blockParamCounts(model);
+  const totals = new Float64Array(model.numBlocks);
+  let groups = 0;
+  for (const [start, end] of batchRanges(failing.count, groupSize)) {
+    cancel?.throwIfCancelled('backward spectrum');
+    const l1 = tf.tidy(() => {
+      const { x, y } = batchTensors(failing, start, end);
+      return groupGradientL1(model, x, y);
+    });
+    try {
+      const values = await l1.data();
+      for (let k = 0; k < model.numBlocks; k++) totals[k] += values[k] * (end - start);
+    } finally {
+      l1.dispose();
+    }
+    report?.(end);
+    if (++groups % 8 === 0) await yieldToEventLoop();
+  }
+  return Array.from(totals, (t, k) => (failing.count > 0 && params[k] > 0 ? t / failing.count / params[k] : 0));
+}

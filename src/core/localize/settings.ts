@@ -1,0 +1,62 @@
+import { LabError } from '../errors';
+import type { LocalizerMethod, SuspiciousnessFormula } from '../types';
+import type { Combination } from './combine';
+import { FORMULA_NAMES } from './formulas';
+
+/** Every knob of one localization run, validated once at the entry (validateLocalizeSettings). */
+export interface LocalizeSettings {
+  method: LocalizerMethod;
+  formula: SuspiciousnessFormula;
+  /** FGSM step on [0, 1] pixels, in [0, 1]; 0 skips the adversarial step. */
+  epsilon: number;
+  combination: Combination;
+  /** Forward-term weight of the weighted sum, in [0, 1]. */
+  lambda: number;
+  /** Seeds the random baseline. */
+  seed: number;
+  /** Examples per forward / FGSM batch, 1..1024. */
+  batchSize: number;
+  /** Examples per backward pass of the gradient term, 1..1024 (1 = exact per-example mean). */
+  gradientGroupSize: number;
+}
+
+/** The localizer and its baselines, in display order. */
+export const LOCALIZER_METHODS: readonly LocalizerMethod[] = ['combined', 'gradient', 'activation', 'random'];
+/** Ways to combine Ŝ and Ĝ. */
+export const COMBINATIONS: readonly Combination[] = ['product', 'weighted'];
+
+/** DESIGN §3 defaults: Ochiai, FGSM ε = 0.1, product of max-normalised terms, exact per-example gradients. */
+export const DEFAULT_LOCALIZE_SETTINGS: LocalizeSettings = {
+  method: 'combined',
+  formula: 'ochiai',
+  epsilon: 0.1,
+  combination: 'product',
+  lambda: 0.5,
+  seed: 1,
+  batchSize: 64,
+  gradientGroupSize: 1,
+};
+
+function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) throw new LabError(`Localization: ${field} must be one of ${allowed.join(', ')}, got "${value}".`, { field, fix: `Pick ${allowed.join(' or ')}.` });
+}
+
+function inRange(field: string, value: number, lo: number, hi: number, isInteger: boolean): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi || (isInteger && !Number.isInteger(value))) {
+    throw new LabError(`Localization: ${field} must be ${isInteger ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got ${value}.`, { field, fix: `Set ${field} between ${lo} and ${hi}.` });
+  }
+}
+
+/** Fills defaults and rejects out-of-range settings with a LabError naming the field. */
+export function validateLocalizeSettings(partial: Partial<LocalizeSettings> = {}): LocalizeSettings {
+  const s = { ...DEFAULT_LOCALIZE_SETTINGS, ...partial };
+  oneOf('method', s.method, LOCALIZER_METHODS);
+  oneOf('formula', s.formula, FORMULA_NAMES);
+  oneOf('combination', s.combination, COMBINATIONS);
+  inRange('epsilon', s.epsilon, 0, 1, false);
+  inRange('lambda', s.lambda, 0, 1, false);
+  inRange('seed', s.seed, 0, 2 ** 31 - 1, true);
+  inRange('batchSize', s.batchSize, 1, 1024, true);
+  inRange('gradientGroupSize', s.gradientGroupSize, 1, 1024, true);
+  return s;
+}
