@@ -5,16 +5,10 @@
  * with --evaluate, prints the RQ3-style table: the gain of fine-tuning each block alone and the
  * Spearman correlation of every localizer with those gains.
  */
-import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BUNDLED_DATASET_NAMES, loadBundledDataset, type BundledDatasetName } from '../core/data/bundled';
+import { BUNDLED_DATASET_NAMES } from '../core/data/bundled';
 import { corruptDataset, parseCorruptionName, parseSeverity } from '../core/data/corruptions';
-import { subset, type Dataset } from '../core/data/dataset';
-import { decodeImageInNode } from '../core/data/decode-node';
-import { loadImageFolder, type FolderFile } from '../core/data/image-folder';
-import { readPublicData } from '../core/data/node-source';
+import { subset } from '../core/data/dataset';
 import { LabError, toErrorData } from '../core/errors';
 import { evaluateLocalizers, type LocalizerEvaluation } from '../core/localize/evaluate';
 import { collectFailures, failureExamples } from '../core/localize/failures';
@@ -28,6 +22,7 @@ import { validateModelFolder } from '../core/model/load-folder';
 import type { BlockGraph, LocalizerMethod, Progress, SuspiciousnessFormula } from '../core/types';
 import { parseArgs, usage, UsageError } from './args';
 import { resolveModelDir } from './inspect';
+import { loadDataset } from './datasets';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
 
 const SPEC = {
@@ -50,23 +45,6 @@ const SPEC = {
 } as const;
 const SYNOPSIS = '--model <folder | demo name> --dataset <name | folder> [flags]';
 
-async function readFolder(dir: string): Promise<FolderFile[]> {
-  const files: FolderFile[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const full = join(entry.parentPath, entry.name);
-    files.push({ path: relative(dir, full).split('\\').join('/'), bytes: new Uint8Array(await readFile(full)) });
-  }
-  return files;
-}
-
-/** A bundled dataset by name, or a folder of class sub-folders by path. */
-async function loadDataset(target: string): Promise<Dataset> {
-  if ((BUNDLED_DATASET_NAMES as readonly string[]).includes(target)) return loadBundledDataset(target as BundledDatasetName, readPublicData(resolve('public/data')));
-  const dir = resolve(target);
-  if (existsSync(dir) && statSync(dir).isDirectory()) return loadImageFolder(await readFolder(dir), decodeImageInNode, basename(dir));
-  throw new LabError(`"${target}" is neither a bundled dataset nor a folder.`, { field: 'dataset', fix: `Use one of ${BUNDLED_DATASET_NAMES.join(', ')}, or a folder with one sub-folder of images per class.` });
-}
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;

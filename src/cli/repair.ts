@@ -1,0 +1,119 @@
+/**
+ * `npm run repair -- --model <dir | demo name> [--dataset mnist-test] [--corruption fog] [--severity 3]
+ *   [--epochs N] [--seed S] [--baselines] [--out reports/<name>]`
+ * The whole ArchRepair session headless: failures → localize → search → derive + fine-tune →
+ * evaluate (and the baselines under the same budget); writes report.json, report.md and the
+ * repaired model (model.json + weights) into --out.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseCorruptionName, parseSeverity } from '../core/data/corruptions';
+import { parseModelCard } from '../core/data/model-card';
+import { toErrorData } from '../core/errors';
+import { buildBlockGraph } from '../core/model/block-graph';
+import { loadValidatedModel } from '../core/model/load';
+import { readModelFolder } from '../core/model/load-folder';
+import { validateModelFiles } from '../core/model/validate';
+import { exportModel } from '../core/model/export';
+import { PRESET_NAMES, type PresetName } from '../core/search/presets';
+import { RepairSession } from '../core/repair/session';
+import { runRepairPipeline } from '../core/repair/pipeline';
+import { reportMarkdown } from '../core/repair/report';
+import type { Progress } from '../core/types';
+import { parseArgs, usage, UsageError } from './args';
+import { loadDataset } from './datasets';
+import { resolveModelDir } from './inspect';
+import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
+
+const SPEC = {
+  model: { type: 'string', default: 'mnist-cnn', help: 'folder holding model.json, or a demo name in public/models/' },
+  dataset: { type: 'string', default: null, help: "bundled dataset or image folder (default: the model card's test set)" },
+  corruption: { type: 'string', default: null, help: "drift to repair: a corruption name or 'none' (default: the card's worst corruption)" },
+  severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
+  epochs: { type: 'number', default: 10, help: 'search epochs' },
+  finetune: { type: 'number', default: 8, help: 'fine-tune epochs of the derived block' },
+  preset: { type: 'string', default: 'paper', help: `search space: ${PRESET_NAMES.join(', ')}` },
+  failures: { type: 'number', default: 1000, help: 'most failing examples used for repair' },
+  working: { type: 'number', default: 10000, help: 'test images the session uses (half held out for evaluation)' },
+  seed: { type: 'number', default: 1, help: 'seed for splits, search and fine-tune' },
+  block: { type: 'number', default: null, help: 'repair this block index instead of the localized one' },
+  baselines: { type: 'boolean', default: false, help: 'also run network-, layer- and block-level weight repair under the same budget' },
+  suite: { type: 'boolean', default: true, help: 'evaluate on every corruption at severity 3 (held-out images)' },
+  out: { type: 'string', default: null, help: 'output folder (default: reports/<model>-<corruption>-s<seed>)' },
+  backend: { type: 'string', default: 'wasm', help: 'tfjs backend in Node: wasm or cpu' },
+  quiet: { type: 'boolean', default: false, help: 'no progress lines' },
+} as const;
+const SYNOPSIS = '--model <dir | demo name> [flags]';
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, isHelp } = parseArgs(argv, SPEC);
+  if (isHelp) {
+    console.log(usage('repair', SYNOPSIS, SPEC));
+    return 0;
+  }
+  if (!PRESET_NAMES.includes(flags.preset as PresetName)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}.`);
+  const backend = await useNodeTrainingBackend(flags.backend as NodeTrainingBackend);
+  const dir = resolveModelDir(flags.model);
+  const cardPath = join(dir, 'card.json');
+  const card = existsSync(cardPath) ? parseModelCard(await readFile(cardPath, 'utf8'), cardPath) : null;
+  const corruption = flags.corruption ?? card?.worstCorruption.name ?? 'fog';
+  const datasetName = flags.dataset ?? card?.evaluation.testSet ?? 'mnist-test';
+  // card.json is the lab's own model card, not part of the tfjs artifacts.
+  const validated = validateModelFiles((await readModelFolder(dir)).filter((f) => !f.name.endsWith('card.json')), { name: flags.model });
+  const model = await loadValidatedModel(validated);
+  const graph = buildBlockGraph(validated.flat, validated.name);
+  const testSet = await loadDataset(datasetName);
+  const session = new RepairSession(model, graph, testSet, {
+    seed: flags.seed,
+    corruption: corruption === 'none' ? 'none' : parseCorruptionName(corruption),
+    severity: parseSeverity(flags.severity),
+    workingSize: flags.working,
+    failureCap: flags.failures,
+    search: { preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: 64, residual: true, order: 'first' },
+    finetune: { epochs: flags.finetune, batchSize: 64, learningRate: 2e-3 },
+  });
+  let lastPhase = '';
+  const onProgress = flags.quiet
+    ? undefined
+    : (p: Progress) => {
+        if (p.phase !== lastPhase || p.done === p.total) process.stderr.write(`\r${p.phase}: ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+        lastPhase = p.phase;
+      };
+  const started = Date.now();
+  const { report } = await runRepairPipeline(session, {
+    modelName: validated.name,
+    backend,
+    baselines: flags.baselines,
+    includeSuite: flags.suite,
+    log: (line) => console.log(line),
+    onProgress,
+    blockOverride: flags.block,
+  });
+  const out = resolve(flags.out ?? join('reports', `${validated.name}-${corruption}-s${flags.seed}`));
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 1));
+  await writeFile(join(out, 'report.md'), reportMarkdown(report));
+  const exported = await exportModel(session.derived!.model);
+  for (const file of exported.files) await writeFile(join(out, file.name), file.bytes);
+  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Report and repaired model written to ${out}`);
+  session.dispose();
+  model.dispose();
+  return 0;
+}
+
+const isEntry = process.argv[1] !== undefined && /repair\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError) console.error(`${err.message}\n\n${usage('repair', SYNOPSIS, SPEC)}`);
+      else {
+        const e = toErrorData(err);
+        console.error(`Repair failed: ${e.message}${e.field ? `\n  field: ${e.field}` : ''}${e.fix ? `\n  fix: ${e.fix}` : ''}`);
+        if (!e.field) console.error(e.stack);
+      }
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}

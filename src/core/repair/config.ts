@@ -1,0 +1,71 @@
+import { LabError } from '../errors';
+import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../data/corruptions';
+import type { LocalizeSettings } from '../localize/settings';
+import type { PresetName } from '../search/presets';
+
+/** Everything one repair needs to know, with defaults that work on the demo models. */
+export interface RepairConfig {
+  seed: number;
+  /** The drift to repair: a corruption at a severity, or 'none' for clean test failures. */
+  corruption: CorruptionName | 'none';
+  severity: Severity;
+  /** Test images the session works on (the first N of the test set). */
+  workingSize: number;
+  /** Fraction of the working set held out for before/after evaluation. */
+  heldOutFraction: number;
+  /** Most failing examples used for repair (the paper collects 1000). */
+  failureCap: number;
+  cleanPerFailure: number;
+  localize: Partial<LocalizeSettings>;
+  search: { preset: PresetName; epochs: number; batchSize: number; residual: boolean; order: 'first' | 'second' };
+  /** Fine-tuning of the derived block (and of the baselines, same budget). */
+  finetune: { epochs: number; batchSize: number; learningRate: number };
+  /** Images per corruption in the robustness suite of the report (held-out part). */
+  suiteSize: number;
+  suiteSeverity: Severity;
+}
+
+export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
+  seed: 1,
+  corruption: 'fog',
+  severity: 3,
+  workingSize: 10000,
+  heldOutFraction: 0.5,
+  failureCap: 1000,
+  cleanPerFailure: 2,
+  localize: { gradientGroupSize: 16, batchSize: 128 },
+  search: { preset: 'paper', epochs: 10, batchSize: 64, residual: true, order: 'first' },
+  finetune: { epochs: 8, batchSize: 64, learningRate: 2e-3 },
+  suiteSize: 1000,
+  suiteSeverity: 3,
+};
+
+/** Merges a partial config over the defaults and validates it once. */
+export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): RepairConfig {
+  const c: RepairConfig = {
+    ...DEFAULT_REPAIR_CONFIG,
+    ...partial,
+    localize: { ...DEFAULT_REPAIR_CONFIG.localize, ...partial.localize },
+    search: { ...DEFAULT_REPAIR_CONFIG.search, ...partial.search },
+    finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...partial.finetune },
+  };
+  const fail = (field: string, message: string, fix: string): never => {
+    throw new LabError(`Repair settings: ${message}`, { field, fix });
+  };
+  if (c.corruption !== 'none' && !(CORRUPTION_NAMES as readonly string[]).includes(c.corruption)) {
+    fail('corruption', `unknown corruption "${c.corruption}".`, `Use 'none' or one of: ${CORRUPTION_NAMES.join(', ')}.`);
+  }
+  if (![1, 2, 3, 4, 5].includes(c.severity)) fail('severity', `severity must be 1–5, got ${c.severity}.`, 'Use 3 for a typical drift.');
+  const intIn = (field: string, v: number, lo: number, hi: number) => {
+    if (!Number.isInteger(v) || v < lo || v > hi) fail(field, `${field} must be a whole number from ${lo} to ${hi}, got ${v}.`, `Set ${field} between ${lo} and ${hi}.`);
+  };
+  intIn('workingSize', c.workingSize, 20, 1_000_000);
+  intIn('failureCap', c.failureCap, 2, 100_000);
+  intIn('suiteSize', c.suiteSize, 10, 1_000_000);
+  intIn('search.epochs', c.search.epochs, 1, 500);
+  intIn('finetune.epochs', c.finetune.epochs, 0, 500);
+  intIn('seed', c.seed, 0, 2 ** 31 - 1);
+  if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
+  if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.002.');
+  return c;
+}

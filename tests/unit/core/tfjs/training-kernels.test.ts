@@ -1,0 +1,165 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../../src/core/tfjs/training-kernels';
+import { upsampleZeros } from '../../../../src/core/tfjs/window';
+import { createRng } from '../../../../src/core/random';
+import { finiteDifferenceGrads, gradsOn, randomValues, relativeError, valuesOf, type Values } from './grad-helpers';
+
+const originalMaxPoolGrad = tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc;
+
+beforeAll(async () => {
+  registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+  await tf.setBackend('cpu');
+});
+
+type Pad = 'same' | 'valid';
+const CASES: Array<{ stride: number; pad: Pad }> = [
+  { stride: 1, pad: 'same' }, { stride: 1, pad: 'valid' }, { stride: 2, pad: 'same' }, { stride: 2, pad: 'valid' },
+];
+
+/** A tiny random conv problem: x [n,h,w,ci], filter [fh,fw,ci,co], drawn from `seed`. */
+function convProblem(seed: number, depthwise: boolean): { x: Values; filter: Values } {
+  const rng = createRng(seed);
+  const [n, h, w, ci, co, fh, fw] = [1 + rng.int(2), 4 + rng.int(4), 4 + rng.int(4), 1 + rng.int(3), 1 + rng.int(3), 1 + rng.int(3), 1 + rng.int(3)];
+  return { x: randomValues([n, h, w, ci], seed + 1), filter: randomValues([fh, fw, ci, depthwise ? 1 + rng.int(2) : co], seed + 2) };
+}
+
+async function expectWasmMatchesCpu(op: (t: tf.Tensor[]) => tf.Tensor, inputs: Values[]): Promise<void> {
+  const cpu = await gradsOn('cpu', op, inputs);
+  const wasm = await gradsOn('wasm', op, inputs);
+  cpu.forEach((expected, i) => expect(relativeError(wasm[i], expected)).toBeLessThan(1e-4));
+}
+
+/** Every layer kind the lab trains: fused conv (linear+bias), conv+relu, batchNorm, depthwise, separable, maxPool, dense. */
+function smallNet(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.conv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'same' }),
+      tf.layers.batchNormalization({ momentum: 0.9 }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2 }),
+      tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'valid', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3 }),
+    ],
+  });
+}
+
+describe('wasm training kernels', () => {
+  it('registers every kernel once, replacing wasm\'s MaxPoolGrad, and is idempotent', () => {
+    registerWasmTrainingKernels();
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')?.kernelFunc).not.toBe(originalMaxPoolGrad);
+    // wasm has its own Conv2DBackpropInput, which is kept.
+    expect(WASM_TRAINING_KERNELS).toContain('Conv2DBackpropFilter');
+  });
+
+  for (const { stride, pad } of CASES) {
+    it(`conv2d gradients match cpu (stride ${stride}, ${pad}, random shapes)`, async () => {
+      for (const seed of [1, 2, 3]) {
+        const { x, filter } = convProblem(seed * 10 + stride, false);
+        await expectWasmMatchesCpu(([a, b]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), [x, filter]);
+      }
+    });
+
+    it(`depthwiseConv2d gradients match cpu (stride ${stride}, ${pad}, multiplier 1–2)`, async () => {
+      for (const seed of [4, 5, 6]) {
+        const { x, filter } = convProblem(seed * 10 + stride, true);
+        await expectWasmMatchesCpu(([a, b]) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad), [x, filter]);
+      }
+    });
+  }
+
+  it('conv2d and depthwise gradients match cpu with explicit padding', async () => {
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 2], [2, 0], [0, 0]];
+    const x = randomValues([2, 7, 6, 2], 31);
+    await expectWasmMatchesCpu(([a, b]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad), [x, randomValues([3, 2, 2, 3], 32)]);
+    await expectWasmMatchesCpu(([a, b]) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad), [x, randomValues([2, 3, 2, 2], 33)]);
+  });
+
+  it('depthwise backprop kernels handle dilation 2 (checked by finite differences)', async () => {
+    for (const pad of ['same', 'valid'] as const) {
+      const x = randomValues([1, 6, 7, 2], 41);
+      const filter = randomValues([3, 2, 2, 2], 42);
+      const forward = ([a, b]: tf.Tensor[]) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad, 'NHWC', 2);
+      const [fdX, fdFilter] = await finiteDifferenceGrads(forward, [x, filter]);
+      await tf.setBackend('wasm');
+      const [dxData, dfData] = tf.tidy(() => {
+        const xt = tf.tensor4d(x.data, x.shape as [number, number, number, number]);
+        const ft = tf.tensor4d(filter.data, filter.shape as [number, number, number, number]);
+        const y = tf.depthwiseConv2d(xt, ft, 1, pad, 'NHWC', 2);
+        const dy = tf.tensor(randomValues(y.shape, 99).data, y.shape);
+        const attrs = { strides: 1, pad, dilations: 2 };
+        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: ft }, { ...attrs, inputShape: x.shape }) as tf.Tensor;
+        const df = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xt, dy }, { ...attrs, filterShape: filter.shape }) as tf.Tensor;
+        return [dx.dataSync(), df.dataSync()];
+      });
+      expect(relativeError(dxData, fdX)).toBeLessThan(1e-4);
+      expect(relativeError(dfData, fdFilter)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('maxPool gradients match cpu, including all-negative windows and ties', async () => {
+    const negative = valuesOf([2, 6, 6, 3], (i) => -1 - ((i * 37) % 11) / 3);
+    const ties = valuesOf([1, 5, 5, 2], (i) => ((i * 7) % 3) - 2);
+    for (const [size, stride, pad] of [[2, 2, 'valid'], [2, 2, 'same'], [3, 2, 'same'], [3, 1, 'same'], [2, 1, 'valid']] as const) {
+      for (const x of [negative, ties, randomValues([1, 5, 6, 2], 7)]) {
+        await expectWasmMatchesCpu(([a]) => tf.maxPool(a as tf.Tensor4D, size, stride, pad), [x]);
+      }
+    }
+  });
+
+  it('zero-upsamples by the stride', () => {
+    const out = tf.tidy(() => upsampleZeros(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), 2, 3).dataSync());
+    expect(Array.from(out)).toEqual([1, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 4]);
+  });
+
+  it('trains a small conv net on wasm: gradients match cpu per variable and the loss falls', async () => {
+    await tf.setBackend('cpu');
+    const model = smallNet();
+    const xs = randomValues([16, 8, 8, 1], 11);
+    const labels = Array.from({ length: 16 }, (_, i) => i % 3);
+    const lossOf = () => tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(xs.data, [16, 8, 8, 1]), { training: true }) as tf.Tensor;
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 3), logits) as tf.Scalar;
+    });
+    const perBackend: Float32Array[][] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const { value, grads } = tf.variableGrads(lossOf);
+      perBackend.push(await Promise.all(model.trainableWeights.map(async (w) => (await grads[w.originalName].data()) as Float32Array)));
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    expect(perBackend[0]).toHaveLength(model.trainableWeights.length);
+    perBackend[0].forEach((cpu, i) => expect(relativeError(perBackend[1][i], cpu)).toBeLessThan(1e-4));
+
+    const before = tf.memory().numTensors;
+    const optimizer = tf.train.adam(0.01);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const losses: number[] = [];
+    for (let step = 0; step < 25; step++) {
+      const loss = optimizer.minimize(lossOf, true, vars);
+      losses.push((await loss!.data())[0]);
+      loss!.dispose();
+    }
+    optimizer.dispose();
+    expect(tf.getBackend()).toBe('wasm');
+    expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('leaves no tensors behind on wasm', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.randomNormal([2, 6, 6, 3]) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 3, 1]) as tf.Tensor4D;
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.maxPool(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), 2, 2, 'same')))([x, f]);
+    await Promise.all(g.map((t) => t.data()));
+    tf.dispose([x, f, ...g]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
