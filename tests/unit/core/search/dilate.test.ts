@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { dilateKernel, dilatedDepthwiseConv2d } from '../../../../src/core/search/ops/dilate';
+import { randomTensor } from './gradcheck';
+
+let before = 0;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  before = tf.memory().numTensors;
+});
+afterAll(() => expect(tf.memory().numTensors).toBe(before));
+
+/**
+ * Reference: the cpu backend's forward dilated conv. tfjs forbids stride > 1 with dilation,
+ * so pad exactly as TF 'same' does for the strided output, convolve 'valid' at stride 1
+ * with `dilations`, and keep every stride-th pixel.
+ */
+function reference(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, rate: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w] = x.shape;
+    const effective = (kernel.shape[0] - 1) * rate + 1;
+    const pads = (size: number): [number, number] => {
+      const out = Math.ceil(size / stride);
+      const total = Math.max((out - 1) * stride + effective - size, 0);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    };
+    const padded = x.pad([[0, 0], pads(h), pads(w), [0, 0]]) as tf.Tensor4D;
+    const full = tf.depthwiseConv2d(padded, kernel, 1, 'valid', 'NHWC', [rate, rate]);
+    const [n, fh, fw, c] = full.shape;
+    return tf.stridedSlice(full, [0, 0, 0, 0], [n, fh, fw, c], [1, stride, stride, 1]) as tf.Tensor4D;
+  });
+}
+
+describe('dilateKernel', () => {
+  it('places the taps `rate` apart with zeros between', () => {
+    const k = tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]);
+    const d = dilateKernel(k, 2);
+    expect(d.shape).toEqual([3, 3, 1, 1]);
+    expect(Array.from(d.dataSync())).toEqual([1, 0, 2, 0, 0, 0, 3, 0, 4]);
+    tf.dispose([k, d]);
+  });
+});
+
+describe('dilated depthwise conv', () => {
+  const cases: [number, number, number, number][] = [];
+  for (const size of [7, 8]) for (const k of [3, 5]) for (const stride of [1, 2]) cases.push([size, k, stride, 2]);
+
+  it.each(cases)('values match the cpu dilated conv: size %i, k %i, stride %i, rate %i', (size, k, stride, rate) => {
+    const x = randomTensor([2, size, size, 3], size + k) as tf.Tensor4D;
+    const kernel = randomTensor([k, k, 3, 1], 17 * k) as tf.Tensor4D;
+    const ours = dilatedDepthwiseConv2d(x, kernel, stride, rate);
+    const ref = reference(x, kernel, stride, rate);
+    expect(ours.shape).toEqual([2, Math.ceil(size / stride), Math.ceil(size / stride), 3]);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(tf.tidy(() => tf.max(tf.abs(ours.sub(ref))).dataSync()[0])).toBeLessThan(1e-5);
+    tf.dispose([x, kernel, ours, ref]);
+  });
+
+  it.each([1, 2])('gradients match finite differences element by element (stride %i)', (stride) => {
+    const x = randomTensor([1, 5, 5, 2], 3) as tf.Tensor4D;
+    const kernel = randomTensor([3, 3, 2, 1], 4) as tf.Tensor4D;
+    const outShape = [1, Math.ceil(5 / stride), Math.ceil(5 / stride), 2];
+    const r = randomTensor(outShape, 5);
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar => tf.sum(dilatedDepthwiseConv2d(a, b, stride, 2).mul(r));
+    const [gx, gk] = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, b as tf.Tensor4D))([x, kernel]);
+    const eps = 1e-2;
+    for (const [which, base, grad] of [[0, x, gx], [1, kernel, gk]] as const) {
+      const values = base.dataSync().slice();
+      const analytic = grad.dataSync();
+      for (let i = 0; i < values.length; i++) {
+        const at = (delta: number): number => {
+          const v = values.slice();
+          v[i] += delta;
+          const t = tf.tensor4d(v, base.shape as [number, number, number, number]);
+          const out = tf.tidy(() => (which === 0 ? f(t, kernel) : f(x, t)).dataSync()[0]);
+          t.dispose();
+          return out;
+        };
+        const numeric = (at(eps) - at(-eps)) / (2 * eps);
+        expect(Math.abs(numeric - analytic[i])).toBeLessThan(2e-3);
+      }
+    }
+    tf.dispose([x, kernel, r, gx, gk]);
+  });
+});
