@@ -32,7 +32,10 @@ const SPEC = {
   corruption: { type: 'string', default: null, help: "drift to repair: a corruption name or 'none' (default: the card's worst corruption)" },
   severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
   epochs: { type: 'number', default: 10, help: 'search epochs' },
-  finetune: { type: 'number', default: 8, help: 'fine-tune epochs of the derived block' },
+  finetune: { type: 'number', default: 4, help: 'fine-tune epochs of the derived block' },
+  distill: { type: 'number', default: 6, help: 'epochs the derived block first spends reproducing the original block on clean data' },
+  warmup: { type: 'number', default: 2, help: 'epochs the supernet first spends reproducing the original block' },
+  lr: { type: 'number', default: 0.002, help: 'fine-tune learning rate (Adam)' },
   preset: { type: 'string', default: 'paper', help: `search space: ${PRESET_NAMES.join(', ')}` },
   failures: { type: 'number', default: 1000, help: 'most failing examples used for repair' },
   working: { type: 'number', default: 10000, help: 'test images the session uses (half held out for evaluation)' },
@@ -71,7 +74,9 @@ async function main(argv: string[]): Promise<number> {
     workingSize: flags.working,
     failureCap: flags.failures,
     search: { preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: 64, residual: true, order: 'first' },
-    finetune: { epochs: flags.finetune, batchSize: 64, learningRate: 2e-3 },
+    finetune: { epochs: flags.finetune, batchSize: 64, learningRate: flags.lr },
+    distillEpochs: flags.distill,
+    warmupEpochs: flags.warmup,
   });
   let lastPhase = '';
   const onProgress = flags.quiet

@@ -20,6 +20,12 @@ export interface RepairConfig {
   search: { preset: PresetName; epochs: number; batchSize: number; residual: boolean; order: 'first' | 'second' };
   /** Fine-tuning of the derived block (and of the baselines, same budget). */
   finetune: { epochs: number; batchSize: number; learningRate: number };
+  /** Clean examples (block inputs) the derived block distils the original block's outputs from. */
+  distillSize: number;
+  /** Epochs of that distillation warm-up (0 = none). */
+  distillEpochs: number;
+  /** Epochs the supernet's weights spend reproducing the original block before the search (0 = none). */
+  warmupEpochs: number;
   /** Images per corruption in the robustness suite of the report (held-out part). */
   suiteSize: number;
   suiteSeverity: Severity;
@@ -35,7 +41,10 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   cleanPerFailure: 2,
   localize: { gradientGroupSize: 16, batchSize: 128 },
   search: { preset: 'paper', epochs: 10, batchSize: 64, residual: true, order: 'first' },
-  finetune: { epochs: 8, batchSize: 64, learningRate: 2e-3 },
+  finetune: { epochs: 4, batchSize: 64, learningRate: 2e-3 },
+  distillSize: 5000,
+  distillEpochs: 6,
+  warmupEpochs: 2,
   suiteSize: 1000,
   suiteSeverity: 3,
 };
@@ -65,6 +74,9 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
+  intIn('distillSize', c.distillSize, 0, 1_000_000);
+  intIn('distillEpochs', c.distillEpochs, 0, 500);
+  intIn('warmupEpochs', c.warmupEpochs, 0, 500);
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
   if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.002.');
   return c;

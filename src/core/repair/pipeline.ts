@@ -101,14 +101,24 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
       result.model.dispose();
     }
   }
+  const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results, timings });
+  return { report, evaluations };
+}
+
+/** The report of a session as it stands (after derive), with the given evaluation results. */
+export function buildReport(session: RepairSession, info: { modelName: string; backend: string; results: ModelResult[]; timings: Record<string, number> }): RepairReport {
+  const f = session.failures!;
+  const loc = session.localization!;
+  const derived = session.derived!;
+  const blockNames = session.graph.blocks.map((b) => b.name);
   const block = session.graph.blocks[session.blockIndex!];
-  const report: RepairReport = {
+  return {
     version: 1,
     createdAt: new Date().toISOString(),
-    model: { name: options.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
+    model: { name: info.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
     dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length },
     drift: { corruption: session.config.corruption, severity: session.config.severity },
-    backend: options.backend,
+    backend: info.backend,
     settings: session.config as unknown as Record<string, unknown>,
     failures: { total: f.failures.failingTotal, used: f.failures.failingIndices.length, accuracyBefore: f.heldOutAccuracy },
     localization: { method: loc.method, formula: loc.formula, scores: loc.scores, blockNames, chosenBlock: session.blockIndex!, timingsMs: loc.timingsMs },
@@ -119,8 +129,7 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
       genotype: derived.genotype,
     },
     derived: { params: derived.params, originalBlockParams: block.params, finetuneLosses: derived.finetuneLosses },
-    results,
-    timingsMs: timings,
+    results: info.results,
+    timingsMs: info.timings,
   };
-  return { report, evaluations };
 }

@@ -9,7 +9,7 @@ import { instrumentLayersModel, type InstrumentedModel } from '../localize/instr
 import { localize, type LocalizationResult } from '../localize/localize';
 import { adversarialCopies } from '../localize/fgsm';
 import { splitModel, type SplitModel } from '../model/split';
-import { createSearch, type Search, type SearchData } from '../search/bilevel';
+import { createSearch, type Search, type SearchData, type Split } from '../search/bilevel';
 import { resolveRepairConfig, type RepairConfig } from './config';
 import { buildRepairSplits, splitTestSet, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
@@ -53,6 +53,8 @@ export class RepairSession {
   private search: Search | null = null;
   private split: SplitModel | null = null;
   private searchData: SearchData | null = null;
+  private distillInputs: Split | null = null;
+  private heldOutInputs: Split | null = null;
 
   constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}) {
     this.config = resolveRepairConfig(partial);
@@ -151,6 +153,11 @@ export class RepairSession {
     const adversarialDs = await adversarialCopies(this.instrumented, validationDs, this.config.localize.epsilon ?? 0.1, 128, cancel);
     const adversarial = await cacheBlockInputs(prefix, adversarialDs, undefined, 256, cancel, (k) => report(done + k));
     this.searchData = { weights, alpha, validation, adversarial };
+    const used = new Set([...this.splits.validation, ...this.splits.validationFailures].map((e) => e.index));
+    const distillExamples = cleanCandidates.filter((i) => !used.has(i)).slice(0, this.config.distillSize).map((index) => ({ index, source: 'clean' as const, label: this.clean.labels[index], isFailure: false }));
+    const heldOutExamples = [...this.splits.validation, ...this.splits.validationFailures];
+    this.heldOutInputs = await cacheBlockInputs(prefix, gatherExamples(this.clean, this.corrupted, heldOutExamples, 'held-out validation'), failureFlags(heldOutExamples), 256, cancel);
+    this.distillInputs = await cacheBlockInputs(prefix, gatherExamples(this.clean, this.corrupted, distillExamples, 'distill'), undefined, 256, cancel);
     const block = this.graph.blocks[this.blockIndex];
     const isProbabilities = this.isProbabilities;
     const split = this.split;
@@ -160,11 +167,15 @@ export class RepairSession {
         seed: this.config.seed,
         outputChannels: block.outputShape[2],
         stride: block.stride === 2 ? 2 : 1,
+        outputRelu: this.instrumented.nonNegativeOutputs[this.blockIndex],
       },
       this.searchData,
       (blockOut) => asLogits(split.suffix(blockOut), isProbabilities),
     );
     this.history = [];
+    if (this.config.warmupEpochs > 0 && this.distillInputs) {
+      await this.search.warmup(this.distillInputs, (x) => split.block(x), this.config.warmupEpochs, cancel, onProgress);
+    }
     this.phase = 'searching';
   }
 
@@ -196,14 +207,17 @@ export class RepairSession {
   async derive(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<DerivedModel> {
     const search = this.requireSearch();
     const genotype = await search.genotype();
-    this.derived?.model.dispose();
+    this.derived?.dispose();
     this.derived = await deriveRepairedModel({
       model: this.model,
       graph: this.graph,
       blockIndex: this.blockIndex!,
       genotype,
       residual: this.config.search.residual,
+      outputRelu: this.instrumented.nonNegativeOutputs[this.blockIndex!],
       data: this.searchData!,
+      heldOut: this.heldOutInputs!,
+      distill: this.distillInputs && this.config.distillEpochs > 0 ? { inputs: this.distillInputs, teacher: (x) => this.split!.block(x), epochs: this.config.distillEpochs } : null,
       suffix: (x) => asLogits(this.split!.suffix(x), this.isProbabilities),
       finetune: this.config.finetune,
       seed: this.config.seed,
@@ -225,7 +239,7 @@ export class RepairSession {
 
   dispose(): void {
     this.disposeSearch();
-    this.derived?.model.dispose();
+    this.derived?.dispose();
     this.derived = null;
   }
 
@@ -235,6 +249,8 @@ export class RepairSession {
     this.split?.dispose();
     this.split = null;
     this.searchData = null;
+    this.distillInputs = null;
+    this.heldOutInputs = null;
   }
 
   private requireFailures(): FailureSummary {

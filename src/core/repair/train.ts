@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffled } from '../random';
 import { phaseReporter, yieldToEventLoop, type CancelToken } from '../progress';
-import { gatherBatch, disposeBatch, chunks, type Split } from '../search/batches';
+import { gatherBatch, disposeBatch, chunks, type Batch, type Split } from '../search/batches';
 import type { ProgressCallback } from '../types';
 
 /** A forward pass to logits; `training` switches BN/dropout of the trained part. */
@@ -12,14 +12,29 @@ export interface TrainSettings {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** Called after each epoch with its 0-based index and mean loss (e.g. to keep the best weights). */
+  onEpochEnd?: (epoch: number, loss: number) => Promise<void>;
+}
+
+/** Softmax cross-entropy of `forward` (training mode) on a batch. */
+export function crossEntropyLoss(forward: LogitsFn): (batch: Batch) => tf.Scalar {
+  return (batch) => {
+    const logits = forward(batch.x, true);
+    return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1] ?? 1), logits) as tf.Scalar;
+  };
+}
+
+/** Trains `variables` with Adam on softmax cross-entropy of `forward` over `data`. */
+export function trainVariables(forward: LogitsFn, variables: tf.Variable[], data: Split, settings: TrainSettings, phase: string, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<number[]> {
+  return trainWithLoss(crossEntropyLoss(forward), variables, data, settings, phase, cancel, onProgress);
 }
 
 /**
- * Trains `variables` (and nothing else: the var list is explicit) with Adam on softmax
- * cross-entropy over `data`. Returns the mean loss per epoch, read once per epoch.
+ * Trains `variables` (and nothing else: the var list is explicit) with Adam on `loss` over
+ * shuffled batches of `data`. Returns the mean loss per epoch, read once per epoch.
  */
-export async function trainVariables(
-  forward: LogitsFn,
+export async function trainWithLoss(
+  lossOf: (batch: Batch) => tf.Scalar,
   variables: tf.Variable[],
   data: Split,
   settings: TrainSettings,
@@ -41,10 +56,7 @@ export async function trainVariables(
       for (const indices of chunks(order, settings.batchSize)) {
         cancel?.throwIfCancelled(phase);
         const batch = gatherBatch(data, indices);
-        const loss = optimizer.minimize(() => {
-          const logits = forward(batch.x, true);
-          return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1] ?? 1), logits) as tf.Scalar;
-        }, true, variables) as tf.Scalar;
+        const loss = optimizer.minimize(() => lossOf(batch), true, variables) as tf.Scalar;
         disposeBatch(batch);
         const next = tf.tidy(() => sum.add(loss.mul(indices.length)));
         tf.dispose([sum, loss]);
@@ -55,6 +67,7 @@ export async function trainVariables(
       const [total] = await sum.data();
       sum.dispose();
       losses.push(total / n);
+      await settings.onEpochEnd?.(epoch, total / n);
     }
   } finally {
     optimizer.dispose();

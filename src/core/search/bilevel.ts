@@ -9,7 +9,7 @@ import { createCell, edgeCount } from './cell';
 import { validateSearchConfig, type SearchConfig, type SearchConfigInput } from './config';
 import { countCorrect } from './evaluate';
 import { parseGenotype } from './genotype';
-import { clipByGlobalNorm, createSgd } from './optimizers';
+import { clipByGlobalNorm, createAdam, createSgd } from './optimizers';
 import { PRESETS, cosineLearningRate } from './presets';
 import type { OpName } from './primitives';
 import { assignTensorData, assignTensorDataList, optimizerState, restoreOptimizer, toTensorData, toTensorDataList, type SearchState } from './state';
@@ -43,6 +43,12 @@ export interface Search {
   step(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<EpochMetrics>;
   alphaSoftmax(): Promise<number[][]>;
   genotype(): Promise<Genotype>;
+  /**
+   * Warm-up before the bilevel epochs: the cell weights learn to reproduce `teacher` (the
+   * original block) on clean block inputs, so the frozen suffix sees familiar features and the
+   * first α updates are meaningful. Resolves to the relative feature error per epoch.
+   */
+  warmup(inputs: Split, teacher: (x: tf.Tensor4D) => tf.Tensor, epochs: number, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<number[]>;
   getState(): Promise<SearchState>;
   setState(state: SearchState): void;
   dispose(): void;
@@ -66,7 +72,7 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
   checkSuffix(data.weights, [Math.ceil(h / config.stride), Math.ceil(w / config.stride), config.outputChannels], suffix);
   const initRng = createRng(config.seed);
   let rng: Rng = createRng(config.seed ^ 0x5eed);
-  const cell = createCell({ inputShape: [h, w, cin], outputChannels: config.outputChannels, stride: config.stride, steps, ops, residual: config.residual }, initRng);
+  const cell = createCell({ inputShape: [h, w, cin], outputChannels: config.outputChannels, stride: config.stride, steps, ops, residual: config.residual, outputRelu: config.outputRelu }, initRng);
   const loss: LossFn<Batch> = (batch, alpha, training) =>
     tf.tidy(() => {
       const logits = suffix(cell.apply(batch.x, tf.softmax(alpha), training));
@@ -173,6 +179,37 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
 
     async genotype() {
       return parseGenotype(await search.alphaSoftmax(), steps, ops);
+    },
+
+    async warmup(inputs, teacher, epochs, cancel, onProgress) {
+      const adam = createAdam(cell.variables, { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+      const perEpoch = Math.max(1, Math.ceil(inputs.shape[0] / config.batchSize));
+      const report = phaseReporter('search: warm-up (reproducing the original block)', epochs * perEpoch, onProgress);
+      const errors: number[] = [];
+      try {
+        for (let e = 0; e < epochs; e++) {
+          let sum = 0;
+          const order = shuffled(range(inputs.shape[0]), rng);
+          for (let b = 0; b < perEpoch; b++) {
+            cancel?.throwIfCancelled('warm-up');
+            const batch = gatherBatch(inputs, order.slice(b * config.batchSize, (b + 1) * config.batchSize));
+            const target = tf.tidy(() => teacher(batch.x));
+            const { value, grads } = weightGrads(
+              () => tf.tidy(() => tf.losses.meanSquaredError(target, cell.apply(batch.x, architect.softmax(), true)).div(target.square().mean().add(1e-6)) as tf.Scalar),
+              cell.variables,
+            );
+            adam.apply(grads);
+            tf.dispose([...grads, target]);
+            disposeBatch(batch);
+            sum += await readScalar(value);
+            report(e * perEpoch + b + 1);
+          }
+          errors.push(sum / perEpoch);
+        }
+      } finally {
+        adam.dispose();
+      }
+      return errors;
     },
 
     async getState() {

@@ -23,6 +23,8 @@ export interface CellSpec {
   ops: readonly OpName[];
   /** Add a shortcut from the block input (identity, or strided 1×1 conv + BN when shapes differ). */
   residual: boolean;
+  /** End with a ReLU, when the replaced block's output is non-negative (the suffix expects that range). */
+  outputRelu?: boolean;
 }
 
 /** The supernet block: [N,H,W,Cin] → [N,⌈H/s⌉,⌈W/s⌉,Cout]; α is passed in, not owned. */
@@ -84,7 +86,7 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
       let out = tf.concat(nodes.slice(1), 3) as tf.Tensor4D;
       if (project) out = project.apply(out, training);
       if (shortcut) out = out.add(shortcut.apply(x, training));
-      return out;
+      return spec.outputRelu ? tf.relu(out) : out;
     });
 
   return {

@@ -12,6 +12,8 @@ export interface SearchConfig {
   stride: 1 | 2;
   /** Shortcut from the block input around the cell. */
   residual: boolean;
+  /** End the cell with a ReLU (set when the replaced block's output is non-negative). */
+  outputRelu: boolean;
   /** Planned epochs: the length of the cosine learning-rate schedule (1–1000). */
   epochs: number;
   /** Examples per α batch and per weight batch (1–1024). */
@@ -31,6 +33,7 @@ export type SearchConfigInput = Partial<Omit<SearchConfig, 'alpha' | 'weights'>>
 export const DEFAULT_SEARCH_CONFIG: Omit<SearchConfig, 'outputChannels' | 'stride'> = {
   preset: 'paper',
   residual: true,
+  outputRelu: false,
   epochs: 20,
   batchSize: DARTS_HYPERPARAMETERS.batchSize,
   seed: 0,

@@ -13,6 +13,8 @@ export interface DerivedBlockSpec {
   stride: 1 | 2;
   steps: number;
   residual: boolean;
+  /** End with a ReLU (mirrors CellSpec.outputRelu). */
+  outputRelu?: boolean;
   /** Prefix of every layer name (names must be unique in the spliced model). */
   namePrefix?: string;
   /** Seeds the He-normal kernel initialisers. */
@@ -124,6 +126,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
       const shortcut = cin === cout && spec.stride === 1 ? input : bn(conv1x1(input, cout, spec.stride));
       out = call(tf.layers.add({ name: name('add') }), [out, shortcut]);
     }
+    if (spec.outputRelu) out = call(tf.layers.activation({ activation: 'relu', name: name('out_relu') }), out);
     return out;
   };
 }

@@ -1,0 +1,216 @@
+/**
+ * File-level checks of a dropped or fetched tfjs LayersModel (model.json + weight shards +
+ * optional Teachable Machine metadata.json), one check per function. Pure: no tfjs.
+ */
+import { LabError } from '../errors';
+import { prod } from './layer-math';
+import { isObject, unwrapTopology, type Json, type JsonObject } from './topology';
+
+/** One file as dropped, picked or read from disk; `name` may include folders. */
+export interface ModelFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** One weight in the manifest; only float32 passes validation. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface ManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export const METADATA_FILE = 'metadata.json';
+const BYTES_PER_FLOAT = 4;
+
+/** The file name without folders or a leading `./`. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter((p) => p !== '' && p !== '.').pop() ?? path;
+}
+
+/** The model.json among `files` (or the only .json that is not metadata.json). */
+export function findModelJson(files: readonly ModelFile[]): ModelFile {
+  const jsons = files.filter((f) => baseName(f.name).toLowerCase().endsWith('.json') && baseName(f.name) !== METADATA_FILE);
+  const exact = jsons.filter((f) => baseName(f.name) === 'model.json');
+  if (exact.length === 1) return exact[0];
+  if (exact.length === 0 && jsons.length === 1) return jsons[0];
+  const names = files.map((f) => baseName(f.name)).join(', ') || 'no files';
+  if (exact.length > 1 || jsons.length > 1) throw new LabError(`Several model files were given (${jsons.map((f) => baseName(f.name)).join(', ')}).`, { file: 'model.json', field: 'files', fix: 'Drop the files of one model only: one model.json and its .bin shards.' });
+  throw new LabError(`No model.json among the files (${names}).`, { file: 'model.json', field: 'files', fix: 'Include the model.json that tfjs model.save() or tensorflowjs_converter wrote next to the .bin files.' });
+}
+
+/** Parses JSON bytes, telling a truncated file from one that is not JSON at all. */
+export function parseJsonFile(file: ModelFile): Json {
+  const name = baseName(file.name);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
+  } catch {
+    throw new LabError(`${name} is not a text file (it is not valid UTF-8).`, { file: name, field: '(file)', fix: 'Pick the model.json written by tfjs, not a weight shard or another binary file.' });
+  }
+  try {
+    return JSON.parse(text) as Json;
+  } catch (err) {
+    const trimmed = text.trimEnd();
+    const looksCut = trimmed.length > 0 && /^[[{]/.test(trimmed.trimStart()) && !/[}\]]$/.test(trimmed);
+    if (looksCut || /end of (JSON )?(data|input)|Unterminated/i.test(String(err))) {
+      throw new LabError(`${name} is truncated: it stops after ${file.bytes.length} bytes in the middle of the JSON.`, { file: name, field: '(file)', fix: 'The download or copy was cut short; copy the file again.' });
+    }
+    throw new LabError(`${name} is not valid JSON (${(err as Error).message}).`, { file: name, field: '(file)', fix: 'Use the model.json written by tfjs; do not edit it by hand.' });
+  }
+}
+
+/** Refuses graph models and unknown formats (the lab edits Keras layers, not a frozen graph). */
+export function checkFormat(json: Json, file: string): JsonObject {
+  if (!isObject(json)) throw new LabError(`${file} holds ${Array.isArray(json) ? 'a list' : typeof json}, not a model description object.`, { file, field: '(root)', fix: 'Use the model.json written by tfjs model.save() or tensorflowjs_converter.' });
+  const format = json['format'];
+  const topology = json['modelTopology'];
+  const isGraph = format === 'graph-model' || (isObject(topology) && Array.isArray(topology['node']));
+  if (isGraph) {
+    throw new LabError(`${file} is a tfjs graph model (format "graph-model"): a frozen graph whose layers the lab cannot split or rebuild.`, {
+      file,
+      field: 'format',
+      fix: 'The lab needs a Keras LayersModel ("layers-model"). From a Keras .h5/.keras file run `tensorflowjs_converter --input_format keras model.h5 out/`, or in tfjs save a tf.LayersModel with `await model.save(...)`. A SavedModel or graph model cannot be turned back into layers.',
+    });
+  }
+  if (format !== undefined && format !== null && format !== 'layers-model') {
+    throw new LabError(`${file} has format ${JSON.stringify(format)}; the lab reads "layers-model".`, { file, field: 'format', fix: 'Export the model as a tfjs LayersModel (model.save or tensorflowjs_converter --input_format keras).' });
+  }
+  return json;
+}
+
+/** `modelTopology` must be present and hold a Keras model config. */
+export function checkTopologyPresent(json: JsonObject, file: string): JsonObject {
+  const topology = json['modelTopology'];
+  if (topology === undefined || topology === null) throw new LabError(`${file} has no modelTopology, so the layers of the model are unknown.`, { file, field: 'modelTopology', fix: 'This file holds weights only; use the model.json that tfjs model.save() wrote, which includes the topology.' });
+  const unwrapped = unwrapTopology(topology);
+  if (typeof unwrapped['class_name'] !== 'string') throw new LabError(`${file}: modelTopology has no class_name.`, { file, field: 'modelTopology.class_name', fix: 'Re-export the model; its topology is damaged.' });
+  return unwrapped;
+}
+
+/** Reads `weightsManifest`: groups of shard paths and float32 weight specs with valid shapes. */
+export function readManifest(json: JsonObject, file: string): ManifestGroup[] {
+  const raw = json['weightsManifest'];
+  const fix = 'Re-export the model; model.json must list its weight files and weights.';
+  if (raw === undefined || raw === null) throw new LabError(`${file} has no weightsManifest, so its weight files are unknown.`, { file, field: 'weightsManifest', fix });
+  if (!Array.isArray(raw)) throw new LabError(`${file}: weightsManifest is not a list.`, { file, field: 'weightsManifest', fix });
+  return raw.map((group, g) => {
+    const field = `weightsManifest[${g}]`;
+    if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) throw new LabError(`${file}: ${field} needs "paths" and "weights" lists.`, { file, field, fix });
+    const paths = group['paths'];
+    if (!paths.every((p): p is string => typeof p === 'string' && p !== '')) throw new LabError(`${file}: ${field}.paths holds something that is not a file name.`, { file, field: `${field}.paths`, fix });
+    return { paths, weights: group['weights'].map((w, i) => readWeightSpec(w, `${field}.weights[${i}]`, file)) };
+  });
+}
+
+function readWeightSpec(raw: Json, field: string, file: string): WeightSpec {
+  const fix = 'Re-export the model; the weight list is damaged.';
+  if (!isObject(raw) || typeof raw['name'] !== 'string') throw new LabError(`${file}: ${field} has no name.`, { file, field, fix });
+  const name = raw['name'];
+  const shape = raw['shape'];
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 1e8)) throw new LabError(`${file}: weight "${name}" has an invalid shape ${JSON.stringify(shape)}.`, { file, field: `${field}.shape`, fix });
+  const quant = raw['quantization'];
+  if (isObject(quant)) {
+    throw new LabError(`${file}: weight "${name}" is quantised to ${String(quant['dtype'])}; the lab trains float32 weights and cannot repair a quantised model.`, { file, field: `${field}.quantization`, fix: 'Export again without quantisation (omit --quantize_uint8/--quantize_uint16/--quantize_float16 in tensorflowjs_converter).' });
+  }
+  if (raw['dtype'] !== 'float32') {
+    throw new LabError(`${file}: weight "${name}" has dtype ${JSON.stringify(raw['dtype'])}; layer weights must be float32.`, { file, field: `${field}.dtype`, fix: 'Keep the Keras layers in float32 (no mixed precision, no int8) and export again.' });
+  }
+  return { name, shape: shape as number[], dtype: 'float32' };
+}
+
+/**
+ * Shard files in manifest order per group, and the extra files that were ignored. Missing and
+ * duplicate shards are refused; so are extra files, except non-.bin files when `ignoreExtra`
+ * (a model folder may hold a README or a model card; a stray .bin is always a mix-up).
+ */
+export function matchShards(groups: readonly ManifestGroup[], files: readonly ModelFile[], modelFile: ModelFile, ignoreExtra = false): { shards: ModelFile[][]; ignored: string[] } {
+  const byName = new Map<string, ModelFile>();
+  for (const f of files) {
+    const name = baseName(f.name);
+    if (f === modelFile || name === METADATA_FILE || name.startsWith('.')) continue;
+    if (byName.has(name)) throw new LabError(`Two files are named ${name}.`, { file: name, field: 'files', fix: 'Drop the files of one model only.' });
+    byName.set(name, f);
+  }
+  const wanted = new Set<string>();
+  const shards = groups.map((group, g) =>
+    group.paths.map((path, i) => {
+      const name = baseName(path);
+      wanted.add(name);
+      const file = byName.get(name);
+      if (!file) throw new LabError(`The weight file ${name} listed in model.json is missing.`, { file: name, field: `weightsManifest[${g}].paths[${i}]`, fix: `Add ${name} to the files (drop model.json together with all its .bin shards).` });
+      return file;
+    }),
+  );
+  const extra = [...byName.keys()].filter((n) => !wanted.has(n));
+  const refused = ignoreExtra ? extra.filter((n) => n.toLowerCase().endsWith('.bin')) : extra;
+  if (refused.length > 0) throw new LabError(`Unexpected file${refused.length > 1 ? 's' : ''} ${refused.join(', ')}: model.json does not list ${refused.length > 1 ? 'them' : 'it'} as a weight shard.`, { file: refused[0], field: 'weightsManifest', fix: 'Drop only model.json, its .bin shards and (optionally) metadata.json; shards from another model do not belong here.' });
+  return { shards, ignored: extra };
+}
+
+/** Each group's shards must hold exactly the bytes its weights need (4 bytes per float32 value). */
+export function checkShardSizes(groups: readonly ManifestGroup[], shards: readonly ModelFile[][]): void {
+  groups.forEach((group, g) => {
+    const expected = group.weights.reduce((sum, w) => sum + prod(w.shape) * BYTES_PER_FLOAT, 0);
+    const actual = shards[g].reduce((sum, f) => sum + f.bytes.length, 0);
+    if (expected === actual) return;
+    const files = shards[g].map((f) => `${baseName(f.name)} (${f.bytes.length} bytes)`).join(', ');
+    const file = baseName(shards[g][shards[g].length - 1]?.name ?? 'weights.bin');
+    const why = actual < expected ? 'a shard is truncated or missing data' : 'a shard holds extra data or belongs to another model';
+    throw new LabError(`The weight file${shards[g].length > 1 ? 's' : ''} ${files} hold ${actual} bytes, but the ${group.weights.length} weights listed in model.json need ${expected} bytes: ${why}.`, { file, field: `weightsManifest[${g}]`, fix: 'Copy the .bin files again from the same export as model.json.' });
+  });
+}
+
+/** All shards concatenated in manifest order (the layout tfjs expects for `weightData`). */
+export function concatShards(shards: readonly ModelFile[][]): ArrayBuffer {
+  const all = shards.flat();
+  const out = new Uint8Array(all.reduce((s, f) => s + f.bytes.length, 0));
+  let offset = 0;
+  for (const f of all) {
+    out.set(f.bytes, offset);
+    offset += f.bytes.length;
+  }
+  return out.buffer;
+}
+
+/** Refuses NaN/±Inf values; names the weight and the shard holding the first one. */
+export function checkFiniteWeights(specs: readonly WeightSpec[], data: ArrayBuffer, shards: readonly ModelFile[][]): void {
+  const values = new Float32Array(data, 0, Math.floor(data.byteLength / BYTES_PER_FLOAT));
+  let offset = 0;
+  for (const spec of specs) {
+    const size = prod(spec.shape);
+    for (let i = offset; i < offset + size; i++) {
+      if (Number.isFinite(values[i])) continue;
+      const file = shardAt(shards, i * BYTES_PER_FLOAT);
+      throw new LabError(`Weight "${spec.name}" holds ${values[i]} at element ${i - offset}: the model was saved after training diverged, or ${file} is damaged.`, { file, field: spec.name, fix: 'Retrain with a lower learning rate (or gradient clipping) and export again, or copy the .bin files again.' });
+    }
+    offset += size;
+  }
+}
+
+function shardAt(shards: readonly ModelFile[][], byte: number): string {
+  let start = 0;
+  for (const f of shards.flat()) {
+    if (byte < start + f.bytes.length) return baseName(f.name);
+    start += f.bytes.length;
+  }
+  return 'weights.bin';
+}
+
+/** Teachable Machine metadata: class labels (and a model name) if metadata.json was given. */
+export function readMetadata(files: readonly ModelFile[]): { labels: string[] | null; modelName: string | null } | null {
+  const file = files.find((f) => baseName(f.name) === METADATA_FILE);
+  if (!file) return null;
+  const json = parseJsonFile(file);
+  if (!isObject(json)) throw new LabError(`${METADATA_FILE} is not an object.`, { file: METADATA_FILE, field: '(root)', fix: 'Use the metadata.json exported next to model.json, or leave it out.' });
+  const labels = json['labels'];
+  if (labels !== undefined && !(Array.isArray(labels) && labels.every((l) => typeof l === 'string'))) {
+    throw new LabError(`${METADATA_FILE}: "labels" must be a list of class names.`, { file: METADATA_FILE, field: 'labels', fix: 'Use the metadata.json exported next to model.json, or leave it out.' });
+  }
+  const modelName = typeof json['modelName'] === 'string' ? json['modelName'] : null;
+  return { labels: (labels as string[] | undefined) ?? null, modelName };
+}

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { RepairSession, isSearchable } from '../../../../src/core/repair/session';
+import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
+import { exportModel } from '../../../../src/core/model/export';
+import type { Json } from '../../../../src/core/model/topology';
+import { installTrainingSupport } from '../../../../src/core/tfjs/install';
+import { quadrantData, tinyCnn } from '../localize/fixtures';
+
+beforeAll(async () => {
+  installTrainingSupport();
+  await tf.setBackend('cpu');
+});
+
+/** A tiny model, its block graph and a small session that runs every phase quickly. */
+function tinySession(seed: number) {
+  const model = tinyCnn(seed, 'softmax');
+  const graph = blockGraphFromTopology(model.toJSON(null, false) as unknown as Json, 'tiny');
+  const data = quadrantData(160, seed);
+  const session = new RepairSession(model, graph, data, {
+    seed,
+    corruption: 'gaussian_noise',
+    severity: 3,
+    workingSize: 160,
+    failureCap: 40,
+    cleanPerFailure: 1,
+    distillSize: 48,
+    distillEpochs: 1,
+    warmupEpochs: 1,
+    localize: { batchSize: 32, gradientGroupSize: 8 },
+    search: { preset: 'lite', epochs: 2, batchSize: 16, residual: true, order: 'first' },
+    finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3 },
+  });
+  return { model, graph, session };
+}
+
+describe('repair session', () => {
+  it('runs failures → localize → search → derive, exports a model that plain tfjs loads identically, and frees its tensors', async () => {
+    const { model, graph, session } = tinySession(3);
+    const baseline = tf.memory().numTensors;
+    const failures = await session.collectFailures();
+    expect(failures.failures.failingIndices.length).toBeGreaterThan(1);
+    expect(failures.repairPoolSize + failures.heldOutSize).toBe(160);
+
+    const localization = await session.localize();
+    expect(localization.scores).toHaveLength(graph.blocks.length);
+    expect(isSearchable(graph, session.blockIndex!)).toBe(true);
+
+    const searchable = graph.blocks.findIndex((b) => b.stride === 2);
+    session.chooseBlock(searchable);
+    await session.startSearch();
+    const first = await session.searchEpoch();
+    const afterFirst = tf.memory().numTensors;
+    const second = await session.searchEpoch();
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    expect(second.epoch).toBe(first.epoch + 1);
+    expect(second.alphaSoftmax.every((row) => Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4)).toBe(true);
+
+    const derived = await session.derive();
+    const block = graph.blocks[searchable];
+    expect(derived.genotype.steps).toBe(3);
+    const x = tf.randomUniform([5, 8, 8, 1], 0, 1, 'float32', 1);
+    const internal = derived.model.predict(x) as tf.Tensor;
+    expect(internal.shape).toEqual([5, 4]);
+
+    const exported = await exportModel(derived.model);
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(JSON.parse(exported.modelJson).modelTopology, JSON.parse(exported.modelJson).weightsManifest[0].weights, exported.weights.slice().buffer));
+    const again = reloaded.predict(x) as tf.Tensor;
+    const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(internal, again))));
+    const diff = (await maxDiff.data())[0];
+    maxDiff.dispose();
+    expect(diff).toBeLessThanOrEqual(1e-4);
+    // The rest of the model is the original one: same layers outside the block.
+    const repairedGraph = blockGraphFromTopology(JSON.parse(exported.modelJson).modelTopology as Json, 'repaired');
+    expect(repairedGraph.blocks.at(-1)!.outputShape).toEqual(graph.blocks.at(-1)!.outputShape);
+    expect(derived.blockLayers.length).toBeGreaterThan(0);
+    expect(block.outputShape).toEqual([4, 4, 6]);
+
+    tf.dispose([x, internal, again]);
+    reloaded.dispose();
+    session.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+    model.dispose();
+  });
+
+  it('refuses blocks a cell cannot replace, naming the fix', async () => {
+    const { graph, session, model } = tinySession(4);
+    const head = graph.blocks.length - 1;
+    expect(isSearchable(graph, head)).toBe(false);
+    expect(() => session.chooseBlock(head)).toThrow(/cannot be architecture-searched/);
+    await expect(session.startSearch()).rejects.toThrow(/Collect the failing examples first/);
+    session.dispose();
+    model.dispose();
+  });
+});
