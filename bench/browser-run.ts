@@ -1,0 +1,89 @@
+/**
+ * The browser half: builds the bench page with Vite, serves it with `vite preview` (COOP/COEP),
+ * and drives Debian's Chromium through Playwright with the e2e suite's flags, one fresh page
+ * per backend (so time-to-first-epoch counts from opening the page).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { chromium } from '@playwright/test';
+import playwrightConfig, { CHROMIUM_PATH } from '../playwright.config';
+import type { BrowserBenchRequest, BrowserBenchResult } from './browser/protocol';
+
+const CONFIG = 'bench/vite.bench.config.ts';
+
+/** A TCP port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function runToEnd(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+/** Chromium's version string as the browser reports it. */
+export interface BrowserRun {
+  chromiumVersion: string;
+  results: BrowserBenchResult[];
+}
+
+/** Runs each request (one backend each) in a fresh page; a request over `timeoutMs` is recorded as skipped. */
+export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs: (r: BrowserBenchRequest) => number, log: (line: string) => void): Promise<BrowserRun> {
+  await runToEnd('npx', ['vite', 'build', '--config', CONFIG]);
+  const port = await freePort();
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', CONFIG, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
+  const url = `http://localhost:${port}/`;
+  const args = playwrightConfig.use?.launchOptions?.args ?? [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  try {
+    await waitForServer(url, 60_000);
+    const results: BrowserBenchResult[] = [];
+    for (const request of requests) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.on('console', (m) => log(m.text()));
+      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      page.on('response', (r) => r.status() >= 400 && log(`HTTP ${r.status()} ${r.url()}`));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await page.goto(url);
+        await page.waitForSelector('body[data-ready="true"]');
+        const limit = timeoutMs(request);
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${limit / 1000} s`)), limit)));
+        results.push(await Promise.race([page.evaluate((r) => window.benchRun(r), request), timeout]));
+      } catch (err) {
+        const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        log(`chromium ${request.backend}: ${message}`);
+        results.push({ backend: request.backend, skipped: message, adapter: null, isCrossOriginIsolated: false, wasmSimd: null, wasmThreads: null, models: [], workshop: null, timeToFirstEpochMs: null, userAgent: '' });
+      } finally {
+        clearTimeout(timer);
+        await context.close();
+      }
+    }
+    return { chromiumVersion: browser.version(), results };
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
