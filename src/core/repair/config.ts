@@ -49,6 +49,21 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   suiteSeverity: 3,
 };
 
+/**
+ * The browser's workshop default: the same method on a smaller budget so a class sees a whole
+ * repair in minutes on a laptop without a GPU (lite search space, 2000 test images, 300 failures).
+ */
+export const WORKSHOP_REPAIR_CONFIG: Partial<RepairConfig> = {
+  workingSize: 2000,
+  failureCap: 300,
+  distillSize: 1000,
+  distillEpochs: 4,
+  warmupEpochs: 1,
+  search: { preset: 'lite', epochs: 4, batchSize: 32, residual: true, order: 'first' },
+  finetune: { epochs: 3, batchSize: 32, learningRate: 2e-3 },
+  suiteSize: 300,
+};
+
 /** Merges a partial config over the defaults and validates it once. */
 export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): RepairConfig {
   const c: RepairConfig = {
