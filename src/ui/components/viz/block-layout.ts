@@ -21,7 +21,8 @@ export function formatShape(shape: readonly number[]): string {
 
 /** Nodes ("input" plus `block-<index>`) and edges of the block chain, wired by each block's inputLayer. */
 export function blockChain(graph: BlockGraph): { nodes: LayoutNodeInput[]; edges: LayoutEdgeInput[] } {
-  const nodes: LayoutNodeInput[] = [{ id: INPUT_NODE, width: 90, height: SIZES.blockBoxHeightPx / 2 }];
+  // Wide enough for 'input 224×224×3' in the 12px font.
+  const nodes: LayoutNodeInput[] = [{ id: INPUT_NODE, width: Math.max(90, (6 + formatShape(graph.inputShape).length) * SIZES.charWidthPx + 12), height: SIZES.blockBoxHeightPx / 2 }];
   for (const b of graph.blocks) nodes.push({ id: `block-${b.index}`, width: SIZES.blockBoxWidthPx, height: SIZES.blockBoxHeightPx });
   const byOutput = new Map(graph.blocks.map((b) => [b.outputLayer, b.index]));
   const edges = graph.blocks.map((b) => {

@@ -1,0 +1,89 @@
+/**
+ * A lesson in the URL, so a teacher can share one link: one declarative list of parameters
+ * (TensorFlow Playground's State.PROPS idea) drives reading and writing both ways.
+ */
+import type { LessonSettings } from '../../worker/lab-types';
+
+/** The lesson plus which model and dataset it uses. */
+export interface Lesson extends LessonSettings {
+  model: string;
+  dataset: string;
+}
+
+/** Defaults small enough for a laptop workshop (the card's worst corruption replaces 'fog' when the URL names none). */
+export const DEFAULT_LESSON: Lesson = {
+  model: 'mnist-cnn',
+  dataset: '',
+  seed: 1,
+  corruption: 'fog',
+  severity: 3,
+  workingSize: 2000,
+  failureCap: 300,
+  preset: 'lite',
+  epochs: 5,
+  finetuneEpochs: 3,
+  batchSize: 32,
+  includeSuite: true,
+};
+
+type Kind = 'string' | 'int' | 'bool';
+interface Param {
+  key: keyof Lesson;
+  /** Short name in the query string. */
+  name: string;
+  kind: Kind;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+}
+
+/** Every shareable setting, once. */
+export const LESSON_PARAMS: readonly Param[] = [
+  { key: 'model', name: 'model', kind: 'string' },
+  { key: 'dataset', name: 'dataset', kind: 'string' },
+  { key: 'corruption', name: 'corruption', kind: 'string' },
+  { key: 'severity', name: 'severity', kind: 'int', min: 1, max: 5 },
+  { key: 'seed', name: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  { key: 'workingSize', name: 'working', kind: 'int', min: 20, max: 100000 },
+  { key: 'failureCap', name: 'failures', kind: 'int', min: 2, max: 100000 },
+  { key: 'preset', name: 'preset', kind: 'string', values: ['paper', 'lite'] },
+  { key: 'epochs', name: 'epochs', kind: 'int', min: 1, max: 500 },
+  { key: 'finetuneEpochs', name: 'finetune', kind: 'int', min: 0, max: 500 },
+  { key: 'batchSize', name: 'batch', kind: 'int', min: 2, max: 512 },
+  { key: 'includeSuite', name: 'suite', kind: 'bool' },
+];
+
+/** The lesson in `search` (a location.search string), defaults for what is missing or out of range; also which keys were given. */
+export function readLesson(search: string): { lesson: Lesson; given: Set<keyof Lesson> } {
+  const params = new URLSearchParams(search);
+  const lesson: Lesson = { ...DEFAULT_LESSON };
+  const given = new Set<keyof Lesson>();
+  const target = lesson as unknown as Record<string, string | number | boolean>;
+  for (const p of LESSON_PARAMS) {
+    const raw = params.get(p.name);
+    if (raw === null || raw === '') continue;
+    if (p.kind === 'int') {
+      const v = Number(raw);
+      if (!Number.isInteger(v) || v < (p.min ?? -Infinity) || v > (p.max ?? Infinity)) continue;
+      target[p.key] = v;
+    } else if (p.kind === 'bool') {
+      target[p.key] = raw === '1' || raw === 'true';
+    } else {
+      if (p.values && !p.values.includes(raw)) continue;
+      target[p.key] = raw;
+    }
+    given.add(p.key);
+  }
+  return { lesson, given };
+}
+
+/** `url` with the whole lesson written into its query (other parameters, e.g. backend, kept). */
+export function writeLesson(url: URL, lesson: Lesson): URL {
+  const out = new URL(url);
+  for (const p of LESSON_PARAMS) {
+    const v = lesson[p.key];
+    if (v === '') out.searchParams.delete(p.name);
+    else out.searchParams.set(p.name, p.kind === 'bool' ? (v ? '1' : '0') : String(v));
+  }
+  return out;
+}

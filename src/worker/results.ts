@@ -1,0 +1,127 @@
+/** The Results and Export steps in the worker: before/after evaluation, baselines, files and report. */
+import { LabError } from '../core/errors';
+import { subset } from '../core/data/dataset';
+import { evaluationSets, modelPredictor, buildReport } from '../core/repair/pipeline';
+import { confusionMatrix, evaluateOn, fixedAndBroken, perClassAccuracy, type Evaluation } from '../core/repair/evaluate';
+import { BASELINE_LABELS, BASELINE_NAMES, runBaseline } from '../core/repair/baselines';
+import { gatherExamples, failureFlags } from '../core/repair/examples';
+import { joinSplits } from '../core/repair/derive-model';
+import { exportModel } from '../core/model/export';
+import { reportMarkdown, type ModelResult } from '../core/repair/report';
+import type { Split } from '../core/search/batches';
+import { phaseReporter, type CancelToken } from '../core/progress';
+import type { ProgressCallback } from '../core/types';
+import { putModel, type LabDb } from '../store';
+import { batchOf } from './datasets';
+import { requireSession } from './repair';
+import { requireModel } from './models';
+import type { ExportBundle, ModelRows, ResultsView } from './lab-types';
+import type { Workspace } from './workspace';
+
+/** Fixed and broken images shown. */
+const EXAMPLES = 24;
+
+/** Evaluates the original and the repaired model on the held-out clean, drifted and (optionally) suite sets. */
+export async function evaluateRepair(ws: Workspace, includeSuite: boolean, backend: string, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<ResultsView> {
+  const session = requireSession(ws);
+  const derived = session.derived;
+  if (!derived) throw new LabError('Derive the repaired block first.', { field: 'derived', fix: 'Press "Derive + fine-tune" in the Search step.' });
+  const sets = evaluationSets(session, includeSuite);
+  const report = phaseReporter('evaluating before and after', sets.length * 2, onProgress);
+  const original = await ws.timed('evaluate original', () => evaluateOn(modelPredictor(session.model), sets, cancel, (k) => report(k)));
+  const repaired = await ws.timed('evaluate repaired', () => evaluateOn(modelPredictor(derived.model), sets, cancel, (k) => report(sets.length + k)));
+  const searchMs = (ws.timings['search'] ?? 0) + (ws.timings['derive + fine-tune'] ?? 0);
+  const results: ModelResult[] = [
+    { name: 'original', label: BASELINE_LABELS.original, rows: original.rows, trainMs: 0 },
+    { name: 'archrepair', label: BASELINE_LABELS.archrepair, rows: repaired.rows, trainMs: searchMs },
+  ];
+  ws.results = { original, repaired, results, timings: { ...ws.timings }, report: null };
+  ws.results.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results, timings: { ...ws.timings } });
+  return resultsView(ws);
+}
+
+/** Runs the weight-repair baselines on the same data and budget and adds them to the results. */
+export async function runBaselines(ws: Workspace, backend: string, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<ResultsView> {
+  const session = requireSession(ws);
+  const res = ws.results;
+  if (!res || !session.splits || !session.cachedData) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
+  const examples = [...session.splits.weights, ...session.splits.alpha];
+  const imagesDs = gatherExamples(session.clean, session.corrupted, examples, 'D_repair');
+  const images: Split = { inputs: imagesDs.images, labels: imagesDs.labels, shape: [imagesDs.count, imagesDs.height, imagesDs.width, imagesDs.channels], isFailure: failureFlags(examples) };
+  const blockInputs = joinSplits(session.cachedData.weights, session.cachedData.alpha);
+  const sets = evaluationSets(session, res.original.rows.length > 2);
+  const budget = { ...session.config.finetune, epochs: session.config.finetune.epochs + session.config.search.epochs, seed: session.config.seed };
+  res.results = res.results.filter((r) => r.name === 'original' || r.name === 'archrepair');
+  for (const name of BASELINE_NAMES) {
+    const t0 = performance.now();
+    const result = await runBaseline(name, session.model, session.graph, session.blockIndex!, session.isProbabilities, { images, blockInputs }, budget, cancel, onProgress);
+    try {
+      const trainMs = Math.round(performance.now() - t0);
+      ws.timings[`baseline ${name}`] = trainMs;
+      const ev = await evaluateOn(modelPredictor(result.model), sets, cancel);
+      res.results.push({ name, label: BASELINE_LABELS[name], rows: ev.rows, trainMs });
+    } finally {
+      result.model.dispose();
+    }
+  }
+  res.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: res.results, timings: { ...ws.timings } });
+  return resultsView(ws);
+}
+
+/** The plain view of the current results (after evaluateRepair). */
+export function resultsView(ws: Workspace): ResultsView {
+  const session = requireSession(ws);
+  const res = ws.results;
+  if (!res) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
+  const classes = session.clean.classNames.length;
+  const heldOut = session.testSplit.heldOut;
+  const targetLabel = res.original.rows[1]?.label ?? 'clean';
+  const target = targetLabel === 'clean' ? session.clean : session.corrupted;
+  const labels = subset(session.clean, heldOut).labels;
+  const before = res.original.predictions[targetLabel];
+  const after = res.repaired.predictions[targetLabel];
+  const { fixed, broken } = fixedAndBroken(labels, before, after);
+  const pick = (list: number[]) => batchOf(target, list.slice(0, EXAMPLES).map((i) => heldOut[i]), list.slice(0, EXAMPLES).map((i) => after[i]));
+  const fixedBatch = pick(fixed);
+  fixedBatch.captions = fixed.slice(0, EXAMPLES).map((i) => `was ${session.clean.classNames[before[i]]}`);
+  const brokenBatch = pick(broken);
+  brokenBatch.captions = broken.slice(0, EXAMPLES).map((i) => `was ${session.clean.classNames[before[i]]}`);
+  const rowsOf = (name: string): ModelRows => {
+    const r = res.results.find((m) => m.name === name)!;
+    return { name: r.name, label: r.label, rows: r.rows.map((x) => ({ ...x })), trainMs: r.trainMs };
+  };
+  return {
+    classNames: [...session.clean.classNames],
+    targetLabel,
+    original: rowsOf('original'),
+    repaired: rowsOf('archrepair'),
+    baselines: res.results.filter((m) => m.name !== 'original' && m.name !== 'archrepair').map((m) => rowsOf(m.name)),
+    perClassBefore: perClassAccuracy(labels, before, classes),
+    perClassAfter: perClassAccuracy(labels, after, classes),
+    confusionBefore: confusionMatrix(labels, before, classes),
+    confusionAfter: confusionMatrix(labels, after, classes),
+    fixedCount: fixed.length,
+    brokenCount: broken.length,
+    fixed: fixedBatch,
+    broken: brokenBatch,
+  };
+}
+
+/** The repaired model's files (model.json + one shard) and the report as JSON and Markdown. */
+export async function exportBundle(ws: Workspace): Promise<ExportBundle> {
+  const session = requireSession(ws);
+  if (!session.derived) throw new LabError('There is no repaired model yet.', { field: 'derived', fix: 'Derive the repaired block in the Search step.' });
+  const exported = await exportModel(session.derived.model);
+  const report = ws.results?.report ?? buildReport(session, { modelName: requireModel(ws).validated.name, backend: 'unknown', results: [], timings: { ...ws.timings } });
+  return { files: exported.files, reportJson: JSON.stringify(report, null, 1), reportMarkdown: reportMarkdown(report) };
+}
+
+/** Saves the repaired model in this browser's IndexedDB; returns its id. */
+export async function saveRepaired(ws: Workspace, db: LabDb): Promise<{ id: string; name: string }> {
+  const bundle = await exportBundle(ws);
+  const name = `${requireModel(ws).validated.name}-repaired`;
+  const record = await putModel(db, { name, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer })) });
+  return { id: record.id, name };
+}
+
+export type { Evaluation };

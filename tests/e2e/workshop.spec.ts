@@ -1,0 +1,103 @@
+import { test, expect, openLab } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** Small settings so the whole lesson runs in about a minute on wasm on a 2-core machine. */
+const SMALL = 'working=400&failures=40&epochs=2&finetune=1&preset=lite&batch=16&suite=0';
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+async function idle(page: Page): Promise<void> {
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 120_000 });
+}
+
+test('the workshop flow on the demo: model → data → localize → search → derive → results → export', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openLab(page, `?backend=wasm&${SMALL}`);
+  // Defaults: mnist-cnn opens by itself, with its card's worst corruption and test set.
+  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  await expect(page.getByTestId('block-diagram')).toBeVisible();
+  await idle(page);
+  await shot(page, '1-model');
+
+  await page.getByRole('navigation').getByRole('button', { name: 'Data' }).click();
+  await expect(page.getByTestId('dataset-facts')).toContainText('mnist-test');
+  const corruption = await page.getByTestId('corruption-select').inputValue();
+  expect(corruption).not.toBe('none');
+  await page.getByTestId('collect-failures').click();
+  await expect(page.getByTestId('failure-summary')).toBeVisible({ timeout: 60_000 });
+  const used = Number(await page.getByTestId('failure-facts').getAttribute('data-used'));
+  expect(used).toBeGreaterThan(0);
+  await shot(page, '2-data');
+
+  await page.getByRole('button', { name: 'Next: localize →' }).click();
+  await page.getByTestId('run-localize').click();
+  await expect(page.getByTestId('localization')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('chosen-block')).not.toBeEmpty();
+  await shot(page, '3-localize');
+
+  await page.getByRole('button', { name: 'Next: search →' }).click();
+  await page.getByTestId('search-start').click();
+  await expect(page.getByTestId('search-facts')).toBeVisible({ timeout: 120_000 });
+  await idle(page);
+  // One α-only and one weights-only step (keyboard), then two full epochs.
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('search-facts')).toHaveAttribute('data-half-steps', '1', { timeout: 60_000 });
+  await idle(page);
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('search-facts')).toHaveAttribute('data-half-steps', '2', { timeout: 60_000 });
+  await idle(page);
+  await page.getByTestId('step-epoch').click();
+  await expect(page.getByTestId('epoch-counter')).toHaveText('1', { timeout: 120_000 });
+  await idle(page);
+  await page.getByTestId('run-epochs').click();
+  await expect(page.getByTestId('epoch-counter')).toHaveText('2', { timeout: 120_000 });
+  await expect(page.getByTestId('checkpoint')).toContainText('epoch 2 saved');
+  await expect(page.getByTestId('alpha-heatmap')).toHaveAttribute('data-epoch', '2');
+  await idle(page);
+  await shot(page, '4-search');
+
+  await page.getByTestId('derive').click();
+  await expect(page.getByTestId('derived')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('to-results').click();
+  await expect(page.getByTestId('results-table')).toBeVisible({ timeout: 120_000 });
+  await idle(page);
+  // The numbers on the page are the worker's: evaluate again through the API and compare.
+  const shown = await page.getByTestId('results-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({ label: r.getAttribute('data-label'), before: Number(r.getAttribute('data-before')), after: Number(r.getAttribute('data-after')) })));
+  const fromWorker = await page.evaluate(async () => {
+    const lab = (window as unknown as { archrepairLab: { api: { evaluate: (suite: boolean, id: string) => Promise<{ original: { rows: { label: string; accuracy: number }[] }; repaired: { rows: { accuracy: number }[] } }> } } }).archrepairLab;
+    const r = await lab.api.evaluate(false, 'e2e-check');
+    return r.original.rows.map((row, i) => ({ label: row.label, before: row.accuracy, after: r.repaired.rows[i].accuracy }));
+  });
+  expect(shown).toEqual(fromWorker);
+  expect(shown.map((r) => r.label)).toEqual(['clean', corruption]);
+  await shot(page, '5-results');
+
+  await page.getByTestId('to-export').click();
+  await expect(page.getByTestId('export-files')).toBeVisible({ timeout: 60_000 });
+  const download = page.waitForEvent('download');
+  await page.getByTestId('download-model.json').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('model.json');
+  await expect(page.getByTestId('report-md')).toContainText('ArchRepair Lab report: mnist-cnn');
+  await page.getByTestId('save-repaired').click();
+  await expect(page.getByTestId('saved-repaired')).toContainText('mnist-cnn-repaired');
+  await shot(page, '6-export');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('on WebGPU (SwiftShader in CI) the lab localizes and takes one α step', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openLab(page, '?working=200&failures=16&epochs=1&preset=lite&batch=8&suite=0');
+  await expect(page.getByTestId('backend')).toContainText('webgpu');
+  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  await page.getByRole('navigation').getByRole('button', { name: 'Search' }).click();
+  await idle(page);
+  // α-only step with nothing prepared: failures → localize → search start happen first.
+  await page.getByTestId('step-alpha').click();
+  await expect(page.getByTestId('search-facts')).toHaveAttribute('data-half-steps', '1', { timeout: 200_000 });
+  await expect(page.getByTestId('half-steps')).toContainText('α loss');
+  await expect(page.getByTestId('cell-label')).toContainText('last: α');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
