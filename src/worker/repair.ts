@@ -3,7 +3,7 @@ import { LabError } from '../core/errors';
 import { subset } from '../core/data/dataset';
 import { parseCorruptionName, parseSeverity } from '../core/data/corruptions';
 import { RepairSession, isSearchable } from '../core/repair/session';
-import type { RepairConfig } from '../core/repair/config';
+import { WORKSHOP_REPAIR_CONFIG, type RepairConfig } from '../core/repair/config';
 import { evaluateLocalizers } from '../core/localize/evaluate';
 import { adversarialCopies } from '../core/localize/fgsm';
 import { predictClasses } from '../core/localize/failures';
@@ -24,6 +24,7 @@ const FAILURE_EXAMPLES = 24;
 export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial<RepairConfig> {
   const workingSize = Math.max(20, Math.min(Math.round(s.workingSize), datasetCount));
   return {
+    ...WORKSHOP_REPAIR_CONFIG,
     seed: s.seed,
     corruption: s.corruption === 'none' ? 'none' : parseCorruptionName(s.corruption),
     severity: parseSeverity(s.severity),

@@ -33,7 +33,7 @@ describe("AvgPool gradient with 'same' padding", () => {
       const outShape = f(x).shape;
       const w = tf.tensor(Float32Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, () => rng.normal()), outShape);
       const before = tf.memory().numTensors;
-      const grad = tf.grad((t: tf.Tensor4D) => f(t).mul(w).sum())(x);
+      const grad = tf.grad((t: tf.Tensor) => f(t as tf.Tensor4D).mul(w).sum())(x);
       const analytic = await grad.data();
       grad.dispose();
       expect(tf.memory().numTensors).toBe(before);
@@ -45,7 +45,7 @@ describe("AvgPool gradient with 'same' padding", () => {
 
   it("leaves 'valid' padding to tfjs's own gradient", async () => {
     const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const g = tf.grad((t: tf.Tensor4D) => tf.avgPool(t, 2, 2, 'valid').sum())(x);
+    const g = tf.grad((t: tf.Tensor) => tf.avgPool(t as tf.Tensor4D, 2, 2, "valid").sum())(x);
     expect(Array.from(await g.data()).every((v) => Math.abs(v - 0.25) < 1e-6)).toBe(true);
     tf.dispose([x, g]);
   });
