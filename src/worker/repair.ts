@@ -30,7 +30,7 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
     severity: parseSeverity(s.severity),
     workingSize,
     failureCap: s.failureCap,
-    search: { preset: s.preset, epochs: s.epochs, batchSize: s.batchSize, residual: true, order: 'first' },
+    search: { preset: s.preset, epochs: s.epochs, batchSize: s.batchSize, residual: true, order: 'first', alphaLearningRate: WORKSHOP_REPAIR_CONFIG.search?.alphaLearningRate },
     finetune: { epochs: s.finetuneEpochs, batchSize: s.batchSize, learningRate: 2e-3 },
     suiteSize: Math.max(10, Math.min(500, Math.floor(workingSize / 2))),
     suiteSeverity: 3,

@@ -17,7 +17,8 @@ export interface RepairConfig {
   failureCap: number;
   cleanPerFailure: number;
   localize: Partial<LocalizeSettings>;
-  search: { preset: PresetName; epochs: number; batchSize: number; residual: boolean; order: 'first' | 'second' };
+  /** `alphaLearningRate` overrides DARTS' 3e-4 (a short lesson needs α to move visibly). */
+  search: { preset: PresetName; epochs: number; batchSize: number; residual: boolean; order: 'first' | 'second'; alphaLearningRate?: number };
   /** Fine-tuning of the derived block (and of the baselines, same budget). */
   finetune: { epochs: number; batchSize: number; learningRate: number };
   /** Clean examples (block inputs) the derived block distils the original block's outputs from. */
@@ -59,7 +60,7 @@ export const WORKSHOP_REPAIR_CONFIG: Partial<RepairConfig> = {
   distillSize: 1000,
   distillEpochs: 4,
   warmupEpochs: 1,
-  search: { preset: 'lite', epochs: 4, batchSize: 32, residual: true, order: 'first' },
+  search: { preset: 'lite', epochs: 4, batchSize: 32, residual: true, order: 'first', alphaLearningRate: 3e-3 },
   finetune: { epochs: 3, batchSize: 32, learningRate: 2e-3 },
   suiteSize: 300,
 };

@@ -164,6 +164,7 @@ export class RepairSession {
     this.search = createSearch(
       {
         ...this.config.search,
+        alpha: this.config.search.alphaLearningRate ? { learningRate: this.config.search.alphaLearningRate } : undefined,
         seed: this.config.seed,
         outputChannels: block.outputShape[2],
         stride: block.stride === 2 ? 2 : 1,
