@@ -1,13 +1,13 @@
 /**
  * The workshop default repair: the demo model on its worst corruption with the default session
- * settings (DEFAULT_REPAIR_CONFIG: paper preset, 10 search epochs, 8 fine-tune epochs, 1000
+ * settings (WORKSHOP_REPAIR_CONFIG, what the lab runs by default: lite preset, 4 search epochs, 3 fine-tune epochs, 300
  * failures). Runs `searchEpochs` / `finetuneEpochs` of them for real and projects the rest from
  * the measured per-epoch times (all of them when both equal the defaults).
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../src/core/data/dataset';
 import type { CorruptionName } from '../src/core/data/corruptions';
-import { DEFAULT_REPAIR_CONFIG } from '../src/core/repair/config';
+import { WORKSHOP_REPAIR_CONFIG, resolveRepairConfig } from '../src/core/repair/config';
 import { RepairSession } from '../src/core/repair/session';
 import type { BlockGraph, Progress } from '../src/core/types';
 
@@ -36,8 +36,9 @@ const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
 
 /** Runs the workshop-default repair with bounded epochs and projects the default total. */
 export async function timeWorkshop(modelName: string, model: tf.LayersModel, graph: BlockGraph, testSet: Dataset, corruption: CorruptionName, searchEpochs: number, finetuneEpochs: number, log: (line: string) => void): Promise<WorkshopTiming> {
-  const defaults = DEFAULT_REPAIR_CONFIG;
-  const session = new RepairSession(model, graph, testSet, { corruption, finetune: { ...defaults.finetune, epochs: finetuneEpochs } });
+  // The lab's own default lesson (the browser's workshop preset), not the CLI's larger budget.
+  const defaults = resolveRepairConfig(WORKSHOP_REPAIR_CONFIG);
+  const session = new RepairSession(model, graph, testSet, { ...WORKSHOP_REPAIR_CONFIG, corruption, finetune: { ...defaults.finetune, epochs: finetuneEpochs } });
   const clock = () => performance.now();
   try {
     let t = clock();

@@ -20,7 +20,7 @@ export const DEFAULT_LESSON: Lesson = {
   workingSize: 2000,
   failureCap: 300,
   preset: 'lite',
-  epochs: 5,
+  epochs: 4,
   finetuneEpochs: 3,
   batchSize: 32,
   includeSuite: true,
