@@ -56,3 +56,27 @@ export function usage(command: string, synopsis: string, spec: Record<string, Fl
   const lines = Object.entries(spec).map(([name, s]) => `  --${name.padEnd(14)} ${s.help}${s.default !== null && s.default !== false ? ` (default: ${s.default})` : ''}`);
   return `Usage: npm run ${command} -- ${synopsis}\n\n${lines.join('\n')}`;
 }
+
+/**
+ * Runs a command's `main` when its file is the entry point (not when a test imports it):
+ * exit status 0/1 from main, 2 with the usage text for a UsageError, 1 with the LabError's
+ * file/field/fix for anything else.
+ */
+export function runWhenEntry(file: string, command: string, synopsis: string, spec: Record<string, FlagSpec>, main: (argv: string[]) => Promise<number>): void {
+  const entry = process.argv[1];
+  if (entry === undefined || !entry.endsWith(file)) return;
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof UsageError) {
+        console.error(`${err.message}\n\n${usage(command, synopsis, spec)}`);
+        process.exit(2);
+      }
+      const e = err as { message?: string; file?: string; field?: string; fix?: string; stack?: string };
+      const lines = [`${command} failed: ${e?.message ?? String(err)}`, e?.file && `  file:  ${e.file}`, e?.field && `  field: ${e.field}`, e?.fix && `  fix:   ${e.fix}`];
+      console.error(lines.filter(Boolean).join('\n'));
+      if (!e?.field && e?.stack) console.error(e.stack);
+      process.exit(1);
+    },
+  );
+}

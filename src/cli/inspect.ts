@@ -10,7 +10,7 @@ import { buildBlockGraph } from '../core/model/block-graph';
 import { loadValidatedModel } from '../core/model/load';
 import { validateModelFolder } from '../core/model/load-folder';
 import type { BlockGraph } from '../core/types';
-import { parseArgs, usage, UsageError } from './args';
+import { parseArgs, usage, runWhenEntry } from './args';
 
 const SPEC = {
   json: { type: 'boolean', default: false, help: 'print the block graph as JSON' },
@@ -26,7 +26,7 @@ export function resolveModelDir(target: string, cwd = process.cwd()): string {
   if (existsSync(direct) && statSync(direct).isDirectory()) return direct;
   const demo = resolve(cwd, DEMO_DIR, target);
   if (existsSync(demo) && statSync(demo).isDirectory()) return demo;
-  const demos = existsSync(resolve(cwd, DEMO_DIR)) ? readdirSync(resolve(cwd, DEMO_DIR)).join(', ') || 'none yet' : 'none yet';
+  const demos = existsSync(resolve(cwd, DEMO_DIR)) ? readdirSync(resolve(cwd, DEMO_DIR), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).join(', ') || 'none yet' : 'none yet';
   throw new LabError(`"${target}" is neither a folder nor a demo model in ${DEMO_DIR}/.`, { file: target, field: 'path', fix: `Give a folder holding model.json, or a demo name (available: ${demos}).` });
 }
 
@@ -77,13 +77,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /inspect\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof UsageError ? `${err.message}\n\n${usage('inspect', SYNOPSIS, SPEC)}` : err);
-      process.exit(err instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runWhenEntry('inspect.ts', 'inspect', SYNOPSIS, SPEC, main);

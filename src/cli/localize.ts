@@ -20,7 +20,7 @@ import { buildBlockGraph } from '../core/model/block-graph';
 import { loadValidatedModel } from '../core/model/load';
 import { validateModelFolder } from '../core/model/load-folder';
 import type { BlockGraph, LocalizerMethod, Progress, SuspiciousnessFormula } from '../core/types';
-import { parseArgs, usage, UsageError } from './args';
+import { parseArgs, usage, runWhenEntry } from './args';
 import { resolveModelDir } from './inspect';
 import { loadDataset } from './datasets';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
@@ -157,13 +157,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /localize\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof UsageError ? `${err.message}\n\n${usage('localize', SYNOPSIS, SPEC)}` : err);
-      process.exit(err instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runWhenEntry('localize.ts', 'localize', SYNOPSIS, SPEC, main);

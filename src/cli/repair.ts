@@ -10,7 +10,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseCorruptionName, parseSeverity } from '../core/data/corruptions';
 import { parseModelCard } from '../core/data/model-card';
-import { toErrorData } from '../core/errors';
 import { buildBlockGraph } from '../core/model/block-graph';
 import { loadValidatedModel } from '../core/model/load';
 import { readModelFolder } from '../core/model/load-folder';
@@ -21,7 +20,7 @@ import { RepairSession } from '../core/repair/session';
 import { runRepairPipeline } from '../core/repair/pipeline';
 import { reportMarkdown } from '../core/repair/report';
 import type { Progress } from '../core/types';
-import { parseArgs, usage, UsageError } from './args';
+import { parseArgs, usage, UsageError, runWhenEntry } from './args';
 import { loadDataset } from './datasets';
 import { resolveModelDir } from './inspect';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
@@ -107,18 +106,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const isEntry = process.argv[1] !== undefined && /repair\.ts$/.test(process.argv[1]);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      if (err instanceof UsageError) console.error(`${err.message}\n\n${usage('repair', SYNOPSIS, SPEC)}`);
-      else {
-        const e = toErrorData(err);
-        console.error(`Repair failed: ${e.message}${e.field ? `\n  field: ${e.field}` : ''}${e.fix ? `\n  fix: ${e.fix}` : ''}`);
-        if (!e.field) console.error(e.stack);
-      }
-      process.exit(err instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runWhenEntry('repair.ts', 'repair', SYNOPSIS, SPEC, main);
