@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer).
@@ -8,6 +8,9 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** Svelte component tests (jsdom); each file also says `// @vitest-environment jsdom`. */
+const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
+
 export default defineConfig({
   plugins: [svelte()],
   worker: { format: 'es' },
@@ -15,10 +18,14 @@ export default defineConfig({
   preview: { headers: isolationHeaders, port: 4173, strictPort: false },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
-    include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Component tests render Svelte in jsdom, which needs Svelte's browser build; the rest stays on Node.
+    projects: [
+      { extends: true, test: { name: 'node', include: ['tests/unit/**/*.test.ts'], exclude: [...configDefaults.exclude, COMPONENT_TESTS] } },
+      { extends: true, resolve: { conditions: ['browser'] }, test: { name: 'dom', include: [COMPONENT_TESTS], environment: 'jsdom' } },
+    ],
   },
 });
