@@ -8,7 +8,7 @@ import type {
 } from '../../worker/lab-types';
 import type { PickedFile } from '../files';
 import type { StepId } from '../steps';
-import { readLesson, writeLesson, type Lesson } from './lesson-url';
+import { batchSizeFor, readLesson, writeLesson, type Lesson } from './lesson-url';
 import { RunLoop, type RunState } from './run-loop';
 
 /** An error as the page shows it: what happened, and where/how to fix it when known. */
@@ -93,6 +93,7 @@ export class LabState {
     this.isStarting = true;
     try {
       this.backend = await this.client.api.init({ backend: requestedBackend });
+      this.lesson.batchSize = batchSizeFor(this.backend.active, this.lesson, this.givenInUrl);
       await this.refreshMemory();
       this.memoryTimer ??= setInterval(() => void this.refreshMemory(), MEMORY_POLL_MS);
     } catch (err) {

@@ -26,6 +26,17 @@ export const DEFAULT_LESSON: Lesson = {
   includeSuite: true,
 };
 
+/**
+ * Default batch size per backend when the URL names none: GPUs keep busy with larger batches,
+ * while wasm and cpu pay per example and answer the UI sooner with smaller ones.
+ */
+export const BATCH_BY_BACKEND: Readonly<Record<string, number>> = { webgpu: 64, webgl: 64, wasm: 32, cpu: 16 };
+
+/** The lesson's batch size for `backend`, unless the URL fixed it. */
+export function batchSizeFor(backend: string, lesson: Lesson, given: ReadonlySet<keyof Lesson>): number {
+  return given.has('batchSize') ? lesson.batchSize : (BATCH_BY_BACKEND[backend] ?? lesson.batchSize);
+}
+
 type Kind = 'string' | 'int' | 'bool';
 interface Param {
   key: keyof Lesson;

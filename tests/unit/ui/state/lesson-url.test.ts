@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LESSON, readLesson, writeLesson } from '../../../../src/ui/state/lesson-url';
+import { BATCH_BY_BACKEND, DEFAULT_LESSON, batchSizeFor, readLesson, writeLesson } from '../../../../src/ui/state/lesson-url';
 
 describe('lesson URL', () => {
   it('round-trips every setting and keeps other parameters', () => {
@@ -18,5 +18,16 @@ describe('lesson URL', () => {
     expect(lesson.preset).toBe(DEFAULT_LESSON.preset);
     expect(lesson.seed).toBe(4);
     expect([...given]).toEqual(['seed']);
+  });
+});
+
+describe('batch size by backend', () => {
+  it('adapts to the backend unless the URL fixed it', () => {
+    const free = readLesson('?epochs=2');
+    expect(batchSizeFor('webgpu', free.lesson, free.given)).toBe(64);
+    expect(batchSizeFor('cpu', free.lesson, free.given)).toBe(16);
+    expect(batchSizeFor('wasm', free.lesson, free.given)).toBe(BATCH_BY_BACKEND.wasm);
+    const fixed = readLesson('?batch=8');
+    expect(batchSizeFor('webgpu', fixed.lesson, fixed.given)).toBe(8);
   });
 });
