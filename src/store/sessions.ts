@@ -18,23 +18,12 @@ export interface NewSession {
   status?: SessionStatus;
 }
 
-/** One row of the session manager. */
-export interface SessionSummary {
-  id: string;
-  name: string;
-  modelId: string;
-  modelName: string;
-  datasetName: string;
-  corruption: string;
-  severity: number;
-  status: SessionStatus;
-  epoch: number;
-  /** Best clean validation accuracy in [0, 1], null before the first epoch. */
-  bestAccuracy: number | null;
+/** One row of the session manager: the record's descriptive fields plus sizes and the owner. */
+export interface SessionSummary
+  extends Pick<SessionRecord, 'id' | 'name' | 'modelId' | 'modelName' | 'datasetName' | 'corruption' | 'severity' | 'status' | 'epoch' | 'bestAccuracy' | 'updatedAt'> {
   checkpointCount: number;
   /** Checkpoint bytes plus an estimate of the session record itself. */
   sizeBytes: number;
-  updatedAt: number;
   ownerTabId: string | null;
 }
 

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { createSearch } from '../../../../src/core/search/bilevel';
 import { CancelToken } from '../../../../src/core/progress';
-import type { EpochMetrics } from '../../../../src/core/types';
-import { fixedSuffix, syntheticData } from './fixtures';
+import { SEARCH_BASE, comparable, fixedSuffix, syntheticData } from './fixtures';
 
 let before = 0;
 beforeAll(async () => {
@@ -13,9 +12,7 @@ beforeAll(async () => {
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
 const data = syntheticData();
-const base = { preset: 'lite', outputChannels: 4, stride: 2, batchSize: 8, epochs: 20, seed: 3 } as const;
-/** Everything an epoch reports except wall time. */
-const comparable = ({ wallMs: _w, samplesPerSecond: _s, ...rest }: EpochMetrics) => rest;
+const base = SEARCH_BASE;
 
 describe('bilevel search: memory, checkpoints, cancel', () => {
   it('holds tf.memory().numTensors constant from epoch 1 to epoch 20', async () => {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { createSearch } from '../../../../src/core/search/bilevel';
-import { CancelToken } from '../../../../src/core/progress';
 import { LabError } from '../../../../src/core/errors';
 import type { EpochMetrics } from '../../../../src/core/types';
 import { edgeCount } from '../../../../src/core/search/layout';
-import { fixedSuffix, syntheticData } from './fixtures';
+import { SEARCH_BASE, comparable, fixedSuffix, syntheticData } from './fixtures';
 
 let before = 0;
 beforeAll(async () => {
@@ -15,9 +14,7 @@ beforeAll(async () => {
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
 const data = syntheticData();
-const base = { preset: 'lite', outputChannels: 4, stride: 2, batchSize: 8, epochs: 20, seed: 3 } as const;
-/** Everything an epoch reports except wall time. */
-const comparable = ({ wallMs: _w, samplesPerSecond: _s, ...rest }: EpochMetrics) => rest;
+const base = SEARCH_BASE;
 
 describe('bilevel search', () => {
   it('learns: the weight loss falls and epoch metrics are complete', async () => {

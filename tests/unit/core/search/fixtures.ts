@@ -1,3 +1,4 @@
+import type { EpochMetrics } from '../../../../src/core/types';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../../../src/core/random';
 import type { SearchData, Split, Suffix } from '../../../../src/core/search/bilevel';
@@ -50,3 +51,9 @@ export function fixedSuffix(channels: number, seed = 9): { suffix: Suffix; kerne
     dispose: () => kernel.dispose(),
   };
 }
+
+/** The small search both bilevel test files run: lite space, 4 → 4 channels, stride 2. */
+export const SEARCH_BASE = { preset: 'lite', outputChannels: 4, stride: 2, batchSize: 8, epochs: 20, seed: 3 } as const;
+
+/** Everything an epoch reports except wall time (for exact comparisons). */
+export const comparable = ({ wallMs: _w, samplesPerSecond: _s, ...rest }: EpochMetrics) => rest;
