@@ -16,6 +16,7 @@ const SPEC = {
   json: { type: 'boolean', default: false, help: 'print the block graph as JSON' },
   load: { type: 'boolean', default: true, help: 'also build the model with tfjs (cpu backend) to prove it loads' },
   batch: { type: 'number', default: 32, help: 'batch size for the memory estimate' },
+  output: { type: 'string', default: null, help: 'for a model with several outputs: the one to repair (index or layer name; default the class-score output)' },
 } as const;
 const SYNOPSIS = '<folder holding model.json | demo name> [flags]';
 export const DEMO_DIR = 'public/models';
@@ -53,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   try {
     const dir = resolveModelDir(positional[0]);
-    const validated = await validateModelFolder(dir, { batchSize: flags.batch ?? 32 });
+    const output = flags.output === null ? undefined : /^\d+$/.test(flags.output) ? Number(flags.output) : flags.output;
+    const validated = await validateModelFolder(dir, { batchSize: flags.batch ?? 32, output });
     const graph = buildBlockGraph(validated.flat, validated.name);
     if (flags.load) {
       tf.env().set('PROD', true);
@@ -62,11 +64,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const ms = Math.round(performance.now() - started);
     if (flags.json) {
-      console.log(JSON.stringify({ name: validated.name, classNames: validated.classNames, memory: validated.memory, files: validated.files, graph }, null, 2));
+      console.log(JSON.stringify({ name: validated.name, classNames: validated.classNames, memory: validated.memory, files: validated.files, outputs: validated.outputs, chosenOutput: validated.chosenOutput, warnings: validated.warnings, graph }, null, 2));
     } else {
       console.log(`${validated.name}: input ${shape(validated.inputShape)}, ${validated.numClasses} classes${validated.classNames ? ` (${validated.classNames.join(', ')})` : ''}, ${validated.files.length} files${flags.load ? ', loads in tfjs' : ''} (${ms} ms)`);
-      console.log(`memory estimate: ${(validated.memory.totalBytes / 2 ** 20).toFixed(1)} MB to train with batch ${validated.memory.batchSize}\n`);
-      console.log(formatBlockTable(graph));
+      console.log(`memory estimate: ${(validated.memory.totalBytes / 2 ** 20).toFixed(1)} MB to train with batch ${validated.memory.batchSize}`);
+      for (const w of validated.warnings) console.log(`note: ${w.message}`);
+      console.log(`\n${formatBlockTable(graph)}`);
+      for (const b of graph.blocks) if (b.unsearchableReason) console.log(`block ${b.index} (${b.name}) cannot be searched: ${b.unsearchableReason}`);
     }
     return 0;
   } catch (err) {

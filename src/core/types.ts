@@ -49,6 +49,39 @@ export interface BackendInfo {
   /** Whether the page is cross-origin isolated (wasm threads need it). */
   isCrossOriginIsolated: boolean;
   tfjsVersion: string;
+  /** Threads the active backend computes on (wasm's pool, 1 without isolation); null for the others. */
+  threads: number | null;
+  /** The timings behind an automatic choice (measured now or remembered for this device); null if none. */
+  calibration: BackendCalibration | null;
+}
+
+/** One backend's time on the calibration training step. */
+export interface BackendTiming {
+  backend: BackendName;
+  /** '' when the step ran; else why the backend could not be timed. */
+  error: string;
+  /** Samples per second of the timed steps (0 when it could not run). */
+  samplesPerSecond: number;
+  /** Median time of one timed training step, in ms. */
+  stepMs: number;
+  /** The first step (kernel compilation, uploads), not counted in the speed. */
+  warmupMs: number;
+  steps: number;
+  /** A software GPU (SwiftShader, llvmpipe…): correct, but it must clearly beat wasm to be picked. */
+  isSoftware: boolean;
+  threads: number | null;
+}
+
+/** How the automatic backend choice was made on this device. */
+export interface BackendCalibration {
+  chosen: BackendName;
+  /** One line: why this backend won. */
+  reason: string;
+  timings: BackendTiming[];
+  /** When the timings were taken (ms since the epoch). */
+  measuredAt: number;
+  /** 'measured' at this start, or 'stored' (read back from IndexedDB). */
+  source: 'measured' | 'stored';
 }
 
 export interface MemoryInfo {
@@ -75,6 +108,11 @@ export interface LayerInfo {
   macs: number;
   /** Index of the block that holds this layer, -1 for the input layer. */
   block: number;
+  /**
+   * On every use of a layer applied more than once (shared weights): the name of its first use,
+   * which is the tfjs layer. Later uses are named `name#2`… and own no params.
+   */
+  sharedLayer?: string;
 }
 
 export type BlockKind = 'conv-unit' | 'residual' | 'module' | 'head' | 'other';
@@ -98,6 +136,8 @@ export interface Block {
   stride: number;
   params: number;
   macs: number;
+  /** Set when the block cannot be replaced by a searched cell whatever its shapes (a shared layer): the reason, in plain words. */
+  unsearchableReason?: string;
 }
 
 export interface BlockGraph {
@@ -155,8 +195,12 @@ export interface EpochMetrics {
   accValidation: number;
   /** Accuracy on adversarial (FGSM) copies of the validation split. */
   accAdversarial: number;
+  /** Accuracy on the drifted validation images (absent in records from before it existed). */
+  accDrift?: number;
   /** softmax(α) per edge: rows = edges in cell order, columns = ops in PRIMITIVES order. */
   alphaSoftmax: number[][];
+  /** Mean normalised entropy of the rows of `alphaSoftmax`: 1 = uniform, 0 = one op per edge. */
+  alphaEntropy: number;
   /** Op names, in column order of `alphaSoftmax`. */
   ops: string[];
   genotype: Genotype;

@@ -1,7 +1,7 @@
 /** The user's edits of a BlockGraph (merge two adjacent blocks, split one at an internal cut). Pure. */
 import { LabError } from '../errors';
 import type { BlockGraph } from '../types';
-import { assignBlocks, blockRanges, blocksFromRanges, cutFlags } from './cuts';
+import { assignBlocks, blockRanges, blocksFromRanges, cutFlags, separatesSharedUses } from './cuts';
 
 function checkIndex(graph: BlockGraph, index: number, field: string): void {
   if (!Number.isInteger(index) || index < 0 || index >= graph.blocks.length) {
@@ -30,7 +30,7 @@ export function internalCuts(graph: BlockGraph, index: number): string[] {
   const [start, end] = blockRanges(graph.layers, graph.blocks)[index];
   const hasWeights = (s: number, e: number): boolean => graph.layers.slice(s, e + 1).some((l) => l.params > 0);
   const cuts: string[] = [];
-  for (let p = start; p < end; p++) if (flags[p] && hasWeights(start, p) && hasWeights(p + 1, end)) cuts.push(graph.layers[p].name);
+  for (let p = start; p < end; p++) if (flags[p] && hasWeights(start, p) && hasWeights(p + 1, end) && !separatesSharedUses(graph.layers, p)) cuts.push(graph.layers[p].name);
   return cuts;
 }
 
@@ -39,7 +39,7 @@ export function splitBlock(graph: BlockGraph, index: number, atLayer: string): B
   const allowed = internalCuts(graph, index);
   if (!allowed.includes(atLayer)) {
     const where = allowed.length > 0 ? `Split after one of: ${allowed.join(', ')}.` : 'This block has no internal cut (every path runs through it as one unit); it cannot be split.';
-    throw new LabError(`Block ${index} cannot be split after "${atLayer}": its output is not the only tensor passing through, or one side would hold no weights.`, { field: 'atLayer', fix: where });
+    throw new LabError(`Block ${index} cannot be split after "${atLayer}": its output is not the only tensor passing through, one side would hold no weights, or it would separate two uses of a shared layer.`, { field: 'atLayer', fix: where });
   }
   const ranges = blockRanges(graph.layers, graph.blocks);
   const [start, end] = ranges[index];

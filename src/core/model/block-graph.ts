@@ -8,7 +8,7 @@
  */
 import { LabError } from '../errors';
 import type { BlockGraph, LayerInfo } from '../types';
-import { blocksFromRanges, assignBlocks, cutFlags } from './cuts';
+import { assignBlocks, blocksFromRanges, cutFlags, mergeSharedUses } from './cuts';
 import { flattenTopology, type FlatModel } from './flatten';
 import { WEIGHTED_MAIN_CLASSES } from './layer-math';
 import type { Json } from './topology';
@@ -30,10 +30,11 @@ export function blockGraphFromTopology(modelTopology: Json, modelName?: string):
 /** BlockGraph of a flattened model with one image input and one class-score output. */
 export function buildBlockGraph(flat: FlatModel, modelName = flat.name): BlockGraph {
   if (flat.inputs.length !== 1) throw new LabError(`The model has ${flat.inputs.length} inputs; blocks need exactly one.`, { file: 'model.json', field: 'modelTopology.config.input_layers', fix: 'Use a model with a single image input.' });
-  const layers: LayerInfo[] = flat.layers.map((l) => ({ name: l.name, className: l.className, inbound: [...l.inbound], outputShape: [...l.outputShape], params: l.params, macs: l.macs, block: -1 }));
+  const layers: LayerInfo[] = flat.layers.map((l) => ({ name: l.name, className: l.className, inbound: [...l.inbound], outputShape: [...l.outputShape], params: l.params, macs: l.macs, block: -1, ...(l.sharedLayer ? { sharedLayer: l.sharedLayer } : {}) }));
   const segments = segmentsOf(layers);
   const headStart = headSegment(layers, segments);
-  const ranges = [...groupBody(layers, segments.slice(0, headStart), pointwiseConvs(flat)), ...headRange(segments.slice(headStart))];
+  // All uses of a shared layer stay in one block.
+  const ranges = mergeSharedUses(layers, [...groupBody(layers, segments.slice(0, headStart), pointwiseConvs(flat)), ...headRange(segments.slice(headStart))]);
   // A body without any weighted layer cannot stand alone: fold it into the head.
   if (ranges.length > 1 && !hasWeights(layers, ranges[0])) ranges.splice(0, 2, [ranges[0][0], ranges[1][1]]);
   const blocks = blocksFromRanges(layers, ranges);

@@ -79,6 +79,7 @@ export function blocksFromRanges(layers: readonly LayerInfo[], ranges: readonly 
     const count = (counters.get(family) ?? 0) + 1;
     counters.set(family, count);
     const name = kind === 'head' && heads === 1 ? 'head' : `${family} ${count}`;
+    const reason = sharedReason(members);
     return {
       index,
       name,
@@ -91,6 +92,7 @@ export function blocksFromRanges(layers: readonly LayerInfo[], ranges: readonly 
       stride: strideOf(input.outputShape, output.outputShape),
       params: members.reduce((s, l) => s + l.params, 0),
       macs: members.reduce((s, l) => s + l.macs, 0),
+      ...(reason ? { unsearchableReason: reason } : {}),
     };
   });
 }
@@ -119,4 +121,39 @@ export function blockRanges(layers: readonly LayerInfo[], blocks: readonly Block
     }
     return [start, end];
   });
+}
+
+/** Why a block holding a shared layer cannot be searched, or null when it holds none. */
+function sharedReason(members: readonly LayerInfo[]): string | null {
+  const shared = [...new Set(members.flatMap((l) => (l.sharedLayer ? [l.sharedLayer] : [])))];
+  if (shared.length === 0) return null;
+  const uses = (name: string): number => members.filter((l) => l.sharedLayer === name).length;
+  const list = shared.map((n) => `"${n}" (${uses(n)} uses)`).join(', ');
+  return `it holds layer${shared.length > 1 ? 's' : ''} ${list} applied more than once with the same weights; a searched cell cannot stand in for one set of weights used in several places`;
+}
+
+/**
+ * Ranges (tiling positions in order) widened so that all uses of each shared layer fall in one
+ * range: every range from the first to the last use is merged.
+ */
+export function mergeSharedUses(layers: readonly LayerInfo[], ranges: readonly [number, number][]): [number, number][] {
+  const out = ranges.map(([s, e]): [number, number] => [s, e]);
+  const groups = new Map<string, number[]>();
+  layers.forEach((l, p) => {
+    if (l.sharedLayer) groups.set(l.sharedLayer, [...(groups.get(l.sharedLayer) ?? []), p]);
+  });
+  for (const positions of groups.values()) {
+    const first = Math.min(...positions);
+    const last = Math.max(...positions);
+    const a = out.findIndex(([s, e]) => first >= s && first <= e);
+    const b = out.findIndex(([s, e]) => last >= s && last <= e);
+    if (a >= 0 && b > a) out.splice(a, b - a + 1, [out[a][0], out[b][1]]);
+  }
+  return out;
+}
+
+/** True when cutting after position `p` would separate two uses of a shared layer. */
+export function separatesSharedUses(layers: readonly LayerInfo[], p: number): boolean {
+  const before = new Set(layers.slice(0, p + 1).flatMap((l) => (l.sharedLayer ? [l.sharedLayer] : [])));
+  return layers.slice(p + 1).some((l) => l.sharedLayer !== undefined && before.has(l.sharedLayer));
 }

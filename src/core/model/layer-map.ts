@@ -12,9 +12,16 @@ export function layerMap(model: tf.LayersModel, prefix = '', out = new Map<strin
   return out;
 }
 
-/** The tfjs layer for each non-input layer of `graph`; refuses a graph built from another model. */
+/**
+ * The tfjs layer for each non-input layer of `graph` (a later use `name#2` of a shared layer maps
+ * to the same layer as its first use); refuses a graph built from another model.
+ */
 export function graphLayers(model: tf.LayersModel, graph: BlockGraph): Map<string, tf.layers.Layer> {
   const map = layerMap(model);
+  for (const info of graph.layers) {
+    const layer = info.sharedLayer !== undefined ? map.get(info.sharedLayer) : undefined;
+    if (layer && !map.has(info.name)) map.set(info.name, layer);
+  }
   for (const info of graph.layers.slice(1)) {
     if (!map.has(info.name)) throw new LabError(`The block graph names layer "${info.name}", which model "${model.name}" does not have.`, { field: 'graph', fix: 'Build the block graph from this model (the graph and the model must come from the same model.json).' });
   }

@@ -3,7 +3,7 @@
  * optional Teachable Machine metadata.json), one check per function. Pure: no tfjs.
  */
 import { LabError } from '../errors';
-import { prod } from './layer-math';
+import { QUANTISED_DTYPES, type Quantization, type QuantisedDtype } from './dequantise';
 import { isObject, unwrapTopology, type Json, type JsonObject } from './topology';
 
 /** One file as dropped, picked or read from disk; `name` may include folders. */
@@ -12,11 +12,12 @@ export interface ModelFile {
   bytes: Uint8Array;
 }
 
-/** One weight in the manifest; only float32 passes validation. */
+/** One weight in the manifest: float32, stored as float32 or quantised (uint8/uint16/float16). */
 export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32';
+  quantization?: Quantization;
 }
 
 export interface ManifestGroup {
@@ -25,7 +26,6 @@ export interface ManifestGroup {
 }
 
 export const METADATA_FILE = 'metadata.json';
-const BYTES_PER_FLOAT = 4;
 
 /** The file name without folders or a leading `./`. */
 export function baseName(path: string): string {
@@ -113,92 +113,35 @@ function readWeightSpec(raw: Json, field: string, file: string): WeightSpec {
   const name = raw['name'];
   const shape = raw['shape'];
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 1e8)) throw new LabError(`${file}: weight "${name}" has an invalid shape ${JSON.stringify(shape)}.`, { file, field: `${field}.shape`, fix });
-  const quant = raw['quantization'];
-  if (isObject(quant)) {
-    throw new LabError(`${file}: weight "${name}" is quantised to ${String(quant['dtype'])}; the lab trains float32 weights and cannot repair a quantised model.`, { file, field: `${field}.quantization`, fix: 'Export again without quantisation (omit --quantize_uint8/--quantize_uint16/--quantize_float16 in tensorflowjs_converter).' });
-  }
   if (raw['dtype'] !== 'float32') {
     throw new LabError(`${file}: weight "${name}" has dtype ${JSON.stringify(raw['dtype'])}; layer weights must be float32.`, { file, field: `${field}.dtype`, fix: 'Keep the Keras layers in float32 (no mixed precision, no int8) and export again.' });
   }
+  const quant = raw['quantization'];
+  if (quant !== undefined && quant !== null) return { name, shape: shape as number[], dtype: 'float32', quantization: readQuantization(quant, name, `${field}.quantization`, file) };
   return { name, shape: shape as number[], dtype: 'float32' };
 }
 
-/**
- * Shard files in manifest order per group, and the extra files that were ignored. Missing and
- * duplicate shards are refused; so are extra files, except non-.bin files when `ignoreExtra`
- * (a model folder may hold a README or a model card; a stray .bin is always a mix-up).
- */
-export function matchShards(groups: readonly ManifestGroup[], files: readonly ModelFile[], modelFile: ModelFile, ignoreExtra = false): { shards: ModelFile[][]; ignored: string[] } {
-  const byName = new Map<string, ModelFile>();
-  for (const f of files) {
-    const name = baseName(f.name);
-    if (f === modelFile || name === METADATA_FILE || name.startsWith('.')) continue;
-    if (byName.has(name)) throw new LabError(`Two files are named ${name}.`, { file: name, field: 'files', fix: 'Drop the files of one model only.' });
-    byName.set(name, f);
+/** A `quantization` entry tfjs can decode: uint8/uint16 with finite scale and min, or float16. */
+function readQuantization(raw: Json, name: string, field: string, file: string): Quantization {
+  const fix = 'Export again with tensorflowjs_converter (--quantize_uint8, --quantize_uint16 or --quantize_float16 write entries tfjs reads), or without quantisation.';
+  if (!isObject(raw)) throw new LabError(`${file}: weight "${name}" has a quantization entry that is not an object.`, { file, field, fix });
+  const dtype = raw['dtype'];
+  if (typeof dtype !== 'string' || !(QUANTISED_DTYPES as readonly string[]).includes(dtype)) {
+    throw new LabError(`${file}: weight "${name}" is quantised to ${JSON.stringify(dtype)}; tfjs reads uint8, uint16 or float16.`, { file, field: `${field}.dtype`, fix });
   }
-  const wanted = new Set<string>();
-  const shards = groups.map((group, g) =>
-    group.paths.map((path, i) => {
-      const name = baseName(path);
-      wanted.add(name);
-      const file = byName.get(name);
-      if (!file) throw new LabError(`The weight file ${name} listed in model.json is missing.`, { file: name, field: `weightsManifest[${g}].paths[${i}]`, fix: `Add ${name} to the files (drop model.json together with all its .bin shards).` });
-      return file;
-    }),
-  );
-  const extra = [...byName.keys()].filter((n) => !wanted.has(n));
-  const refused = ignoreExtra ? extra.filter((n) => n.toLowerCase().endsWith('.bin')) : extra;
-  if (refused.length > 0) throw new LabError(`Unexpected file${refused.length > 1 ? 's' : ''} ${refused.join(', ')}: model.json does not list ${refused.length > 1 ? 'them' : 'it'} as a weight shard.`, { file: refused[0], field: 'weightsManifest', fix: 'Drop only model.json, its .bin shards and (optionally) metadata.json; shards from another model do not belong here.' });
-  return { shards, ignored: extra };
-}
-
-/** Each group's shards must hold exactly the bytes its weights need (4 bytes per float32 value). */
-export function checkShardSizes(groups: readonly ManifestGroup[], shards: readonly ModelFile[][]): void {
-  groups.forEach((group, g) => {
-    const expected = group.weights.reduce((sum, w) => sum + prod(w.shape) * BYTES_PER_FLOAT, 0);
-    const actual = shards[g].reduce((sum, f) => sum + f.bytes.length, 0);
-    if (expected === actual) return;
-    const files = shards[g].map((f) => `${baseName(f.name)} (${f.bytes.length} bytes)`).join(', ');
-    const file = baseName(shards[g][shards[g].length - 1]?.name ?? 'weights.bin');
-    const why = actual < expected ? 'a shard is truncated or missing data' : 'a shard holds extra data or belongs to another model';
-    throw new LabError(`The weight file${shards[g].length > 1 ? 's' : ''} ${files} hold ${actual} bytes, but the ${group.weights.length} weights listed in model.json need ${expected} bytes: ${why}.`, { file, field: `weightsManifest[${g}]`, fix: 'Copy the .bin files again from the same export as model.json.' });
-  });
-}
-
-/** All shards concatenated in manifest order (the layout tfjs expects for `weightData`). */
-export function concatShards(shards: readonly ModelFile[][]): ArrayBuffer {
-  const all = shards.flat();
-  const out = new Uint8Array(all.reduce((s, f) => s + f.bytes.length, 0));
-  let offset = 0;
-  for (const f of all) {
-    out.set(f.bytes, offset);
-    offset += f.bytes.length;
+  const original = raw['original_dtype'];
+  if (original !== undefined && original !== null && original !== 'float32') {
+    throw new LabError(`${file}: weight "${name}" was quantised from ${JSON.stringify(original)}; layer weights must be float32.`, { file, field: `${field}.original_dtype`, fix });
   }
-  return out.buffer;
-}
-
-/** Refuses NaN/±Inf values; names the weight and the shard holding the first one. */
-export function checkFiniteWeights(specs: readonly WeightSpec[], data: ArrayBuffer, shards: readonly ModelFile[][]): void {
-  const values = new Float32Array(data, 0, Math.floor(data.byteLength / BYTES_PER_FLOAT));
-  let offset = 0;
-  for (const spec of specs) {
-    const size = prod(spec.shape);
-    for (let i = offset; i < offset + size; i++) {
-      if (Number.isFinite(values[i])) continue;
-      const file = shardAt(shards, i * BYTES_PER_FLOAT);
-      throw new LabError(`Weight "${spec.name}" holds ${values[i]} at element ${i - offset}: the model was saved after training diverged, or ${file} is damaged.`, { file, field: spec.name, fix: 'Retrain with a lower learning rate (or gradient clipping) and export again, or copy the .bin files again.' });
+  if (dtype === 'float16') return { dtype };
+  const scale = raw['scale'];
+  const min = raw['min'];
+  for (const [key, value] of [['scale', scale], ['min', min]] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || (key === 'scale' && value < 0)) {
+      throw new LabError(`${file}: weight "${name}" is quantised to ${dtype} but its ${key} is ${JSON.stringify(value ?? null)}; tfjs needs a finite ${key === 'scale' ? 'non-negative ' : ''}number.`, { file, field: `${field}.${key}`, fix });
     }
-    offset += size;
   }
-}
-
-function shardAt(shards: readonly ModelFile[][], byte: number): string {
-  let start = 0;
-  for (const f of shards.flat()) {
-    if (byte < start + f.bytes.length) return baseName(f.name);
-    start += f.bytes.length;
-  }
-  return 'weights.bin';
+  return { dtype: dtype as QuantisedDtype, scale: scale as number, min: min as number };
 }
 
 /** Teachable Machine metadata: class labels (and a model name) if metadata.json was given. */

@@ -114,7 +114,7 @@ export function checkClassifierOutput(flat: FlatModel): number {
   return out.outputShape[0];
 }
 
-function outputActivation(layer: FlatLayer): string {
+export function outputActivation(layer: FlatLayer): string {
   if (layer.className === 'Softmax') return 'softmax';
   if (layer.className === 'Dense' || layer.className === 'Activation') {
     const a = layer.config['activation'];
@@ -130,8 +130,11 @@ function keysFor(name: string): string[] {
   return [name, t.slice(-2).join('/'), [...t.slice(0, -2), t[t.length - 1]].join('/')];
 }
 
-/** Every manifest weight belongs to a layer of the topology with the same shape, and every layer weight is in the manifest. */
-export function checkWeightsMatch(flat: FlatModel, specs: readonly WeightSpec[]): void {
+/**
+ * Every manifest weight belongs to a layer of the topology with the same shape, and every layer
+ * weight is in the manifest. Returns the flat name of the layer owning each spec.
+ */
+export function checkWeightsMatch(flat: FlatModel, specs: readonly WeightSpec[]): string[] {
   const expected = new Map<string, { layer: FlatLayer; shape: number[] }>();
   for (const layer of flat.layers) {
     for (const w of layer.weights) {
@@ -141,7 +144,7 @@ export function checkWeightsMatch(flat: FlatModel, specs: readonly WeightSpec[])
     }
   }
   const seen = new Set<string>();
-  specs.forEach((spec, i) => {
+  const owners = specs.map((spec, i) => {
     const key = keysFor(spec.name).find((k) => expected.has(k) && !seen.has(k));
     if (key === undefined) throw new LabError(`model.json lists weight "${spec.name}", but the topology has no layer weight of that name.`, { file: MODEL_FILE, field: `weightsManifest weights[${i}].name`, fix: 'The weights come from a different model than the topology; export model.json and its .bin files together again.' });
     const { layer, shape } = expected.get(key) as { layer: FlatLayer; shape: number[] };
@@ -149,12 +152,14 @@ export function checkWeightsMatch(flat: FlatModel, specs: readonly WeightSpec[])
       throw new LabError(`Weight "${spec.name}" has shape [${spec.shape.join(', ')}] in the manifest, but layer "${layer.name}" (${layer.className}) needs [${shape.join(', ')}].`, { file: MODEL_FILE, field: `weightsManifest weights[${i}].shape`, fix: 'The weights do not fit this architecture; export model.json and its .bin files together again.' });
     }
     seen.add(key);
+    return layer.name;
   });
   const missing = [...expected.keys()].filter((k) => !seen.has(k));
   if (missing.length > 0) {
     const first = expected.get(missing[0]) as { layer: FlatLayer };
     throw new LabError(`The topology needs ${missing.length} weight(s) that model.json does not list: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, { file: MODEL_FILE, field: `${first.layer.path}`, fix: 'Export model.json and its .bin files together again; the weight list is incomplete.' });
   }
+  return owners;
 }
 
 /** Estimates training memory for a batch and refuses models over the budget. */

@@ -127,8 +127,11 @@ describe('validateModelFiles refuses, naming file, field and fix', () => {
   it('a shard whose length differs from the manifest', () => {
     const short = rejection(withShardBytes(cnn, (b) => b.slice(0, b.length - 4)));
     expect(short.message).toMatch(/hold 2048 bytes, but the 12 weights listed in model\.json need 2052 bytes: a shard is truncated/);
-    const long = rejection(withShardBytes(cnn, (b) => new Uint8Array([...b, 0, 0, 0, 0])));
-    expect(long.message).toMatch(/holds? 2056 bytes.*extra data/);
+    // Trailing bytes are what tfjs ignores too: accepted with a warning, the listed bytes used.
+    const long = validateModelFiles(withShardBytes(cnn, (b) => new Uint8Array([...b, 0, 0, 0, 0])));
+    expect(long.warnings).toEqual([expect.objectContaining({ kind: 'trailing-bytes', file: 'group1-shard1of1.bin' })]);
+    expect(long.warnings[0].message).toMatch(/hold 2056 bytes.*need 2052: the last 4 bytes were ignored/);
+    expect(new Uint8Array(long.weightData)).toEqual(new Uint8Array(validateModelFiles(cnn).weightData));
   });
 
   it('a manifest weight the topology lacks, the reverse, and a wrong shape', () => {
@@ -145,17 +148,20 @@ describe('validateModelFiles refuses, naming file, field and fix', () => {
     expect(rejection(withModelJson(cnn, reshaped)).message).toMatch(/has shape \[3, 3, 1, 5\] in the manifest, but layer ".*" \(Conv2D\) needs \[3, 3, 1, 4\]/);
   });
 
-  it('unsupported dtypes and quantised weights', () => {
+  it('unsupported dtypes and unreadable quantisation entries', () => {
     const ints = json();
     ints.weightsManifest![0].weights[0].dtype = 'int32';
     const err = rejection(withModelJson(cnn, ints));
     expect(err.message).toMatch(/has dtype "int32"; layer weights must be float32/);
     expect(err.field).toBe('weightsManifest[0].weights[0].dtype');
-    const quantised = json();
-    quantised.weightsManifest![0].weights[0].quantization = { dtype: 'uint8', scale: 0.01, min: -1 };
-    const q = rejection(withModelJson(cnn, quantised));
-    expect(q.message).toMatch(/is quantised to uint8/);
-    expect(q.fix).toMatch(/without quantisation/);
+    const int4 = json();
+    int4.weightsManifest![0].weights[0].quantization = { dtype: 'int4', scale: 0.01, min: -1 };
+    const q = rejection(withModelJson(cnn, int4));
+    expect(q.message).toMatch(/is quantised to "int4"; tfjs reads uint8, uint16 or float16/);
+    expect(q.field).toBe('weightsManifest[0].weights[0].quantization.dtype');
+    const noScale = json();
+    noScale.weightsManifest![0].weights[0].quantization = { dtype: 'uint8', min: -1 };
+    expect(rejection(withModelJson(cnn, noScale)).message).toMatch(/quantised to uint8 but its scale is null/);
   });
 
   it('NaN and Infinity weights, naming the weight and the shard', () => {
