@@ -33,7 +33,7 @@ export function sniffImageType(bytes: Uint8Array): 'png' | 'jpeg' | 'gif' | 'bmp
 }
 
 /** Hidden files and OS clutter (.DS_Store, Thumbs.db, desktop.ini) are skipped rather than rejected. */
-function isClutter(path: string): boolean {
+export function isClutter(path: string): boolean {
   const base = path.split('/').pop() ?? '';
   return base.startsWith('.') || /^(thumbs\.db|desktop\.ini)$/i.test(base);
 }
@@ -75,7 +75,8 @@ export async function loadImageFolder(files: readonly FolderFile[], decode: Imag
   return assemble(decoded, kept.map((f) => classNames.indexOf(classOf(f.path))), classNames, name);
 }
 
-async function decodeOne(file: FolderFile, decode: ImageDecoder): Promise<DecodedImage> {
+/** Decodes one image file, checking the pixel layout and that no side exceeds `maxSide`. */
+export async function decodeOne(file: FolderFile, decode: ImageDecoder, maxSide = MAX_IMAGE_SIDE): Promise<DecodedImage> {
   let image: DecodedImage;
   try {
     image = await decode(file.path, file.bytes);
@@ -86,8 +87,8 @@ async function decodeOne(file: FolderFile, decode: ImageDecoder): Promise<Decode
   if (![1, 3, 4].includes(channels) || data.length !== width * height * channels || width < 1 || height < 1) {
     throw new LabError(`${file.path} decoded to an unexpected pixel layout (${width}×${height}×${channels}).`, { file: file.path, field: 'image data', fix: 'Re-export it as an 8-bit PNG or JPEG.' });
   }
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw new LabError(`${file.path} is ${width}×${height}; the lab handles images up to ${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE}.`, { file: file.path, field: 'image size', fix: 'Downscale the images (e.g. to 32×32) first.' });
+  if (width > maxSide || height > maxSide) {
+    throw new LabError(`${file.path} is ${width}×${height}; the lab handles images up to ${maxSide}×${maxSide}.`, { file: file.path, field: 'image size', fix: 'Downscale the images (e.g. to 32×32) first.' });
   }
   return image;
 }
