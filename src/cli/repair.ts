@@ -17,6 +17,9 @@ import { validateModelFiles } from '../core/model/validate';
 import { exportModel } from '../core/model/export';
 import { PRESET_NAMES, type PresetName } from '../core/search/presets';
 import { RepairSession } from '../core/repair/session';
+import { DEFAULT_REPAIR_CONFIG } from '../core/repair/config';
+import { verdictText } from '../core/repair/selection';
+import { bundledTrainingSplitOf } from '../core/data/training-splits';
 import { runRepairPipeline } from '../core/repair/pipeline';
 import { reportMarkdown } from '../core/repair/report';
 import type { Progress } from '../core/types';
@@ -25,22 +28,28 @@ import { loadDataset } from './datasets';
 import { resolveModelDir } from './inspect';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
 
+const D = DEFAULT_REPAIR_CONFIG;
 const SPEC = {
   model: { type: 'string', default: 'mnist-cnn', help: 'folder holding model.json, or a demo name in public/models/' },
   dataset: { type: 'string', default: null, help: "bundled dataset or image folder (default: the model card's test set)" },
+  train: { type: 'string', default: null, help: "clean training images for D_repair: bundled dataset or folder (default: the test set's bundled training split; 'none': the working set's repair pool)" },
   corruption: { type: 'string', default: null, help: "drift to repair: a corruption name or 'none' (default: the card's worst corruption)" },
-  severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
-  epochs: { type: 'number', default: 10, help: 'search epochs' },
-  finetune: { type: 'number', default: 4, help: 'fine-tune epochs of the derived block' },
-  distill: { type: 'number', default: 6, help: 'epochs the derived block first spends reproducing the original block on clean data' },
-  warmup: { type: 'number', default: 2, help: 'epochs the supernet first spends reproducing the original block' },
-  lr: { type: 'number', default: 0.002, help: 'fine-tune learning rate (Adam)' },
-  preset: { type: 'string', default: 'paper', help: `search space: ${PRESET_NAMES.join(', ')}` },
-  failures: { type: 'number', default: 1000, help: 'most failing examples used for repair' },
-  working: { type: 'number', default: 10000, help: 'test images the session uses (half held out for evaluation)' },
-  seed: { type: 'number', default: 1, help: 'seed for splits, search and fine-tune' },
+  severity: { type: 'number', default: D.severity, help: 'corruption severity, 1–5' },
+  epochs: { type: 'number', default: D.search.epochs, help: 'search epochs' },
+  finetune: { type: 'number', default: D.finetune.epochs, help: 'fine-tune epochs of the derived block' },
+  lr: { type: 'number', default: D.finetune.learningRate, help: 'fine-tune learning rate (Adam)' },
+  'search-lr': { type: 'number', default: D.search.weightLearningRate, help: 'learning rate of the supernet weights (SGD, cosine)' },
+  'baseline-lr': { type: 'number', default: null, help: 'learning rate of every weight baseline (default: each one\'s own, see DEFAULT_REPAIR_CONFIG.baselineLearningRates)' },
+  'alpha-lr': { type: 'number', default: D.search.alphaLearningRate, help: 'α learning rate (Adam)' },
+  'clean-per-failure': { type: 'number', default: D.cleanPerFailure, help: 'clean training images per failure in D_repair' },
+  'distill-weight': { type: 'number', default: D.distillWeight, help: 'weight of the KL term to the original model on clean images' },
+  preset: { type: 'string', default: D.search.preset, help: `search space: ${PRESET_NAMES.join(', ')}` },
+  batch: { type: 'number', default: D.search.batchSize, help: 'batch size of search and fine-tune' },
+  failures: { type: 'number', default: D.failureCap, help: 'most failing examples used for repair' },
+  working: { type: 'number', default: D.workingSize, help: 'test images the session uses (split into repair pool, validation and held-out parts)' },
+  seed: { type: 'number', default: D.seed, help: 'seed for splits, search and fine-tune' },
   block: { type: 'number', default: null, help: 'repair this block index instead of the localized one' },
-  baselines: { type: 'boolean', default: false, help: 'also run network-, layer- and block-level weight repair under the same budget' },
+  baselines: { type: 'boolean', default: false, help: 'also run the network-, layer- and block-level weight repairs and the random genotype on the same data, steps and selection rule' },
   suite: { type: 'boolean', default: true, help: 'evaluate on every corruption at severity 3 (held-out images)' },
   out: { type: 'string', default: null, help: 'output folder (default: reports/<model>-<corruption>-s<seed>)' },
   backend: { type: 'string', default: 'wasm', help: 'tfjs backend in Node: wasm or cpu' },
@@ -66,17 +75,20 @@ async function main(argv: string[]): Promise<number> {
   const model = await loadValidatedModel(validated);
   const graph = buildBlockGraph(validated.flat, validated.name);
   const testSet = await loadDataset(datasetName);
+  const trainName = flags.train ?? bundledTrainingSplitOf(datasetName);
+  const train = trainName && trainName !== 'none' ? await loadDataset(trainName) : null;
   const session = new RepairSession(model, graph, testSet, {
     seed: flags.seed,
     corruption: corruption === 'none' ? 'none' : parseCorruptionName(corruption),
     severity: parseSeverity(flags.severity),
     workingSize: flags.working,
     failureCap: flags.failures,
-    search: { preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: 64, residual: true, order: 'first' },
-    finetune: { epochs: flags.finetune, batchSize: 64, learningRate: flags.lr },
-    distillEpochs: flags.distill,
-    warmupEpochs: flags.warmup,
-  });
+    cleanPerFailure: flags['clean-per-failure'],
+    distillWeight: flags['distill-weight'],
+    search: { ...D.search, preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: flags.batch, alphaLearningRate: flags['alpha-lr'], weightLearningRate: flags['search-lr'] },
+    ...(flags['baseline-lr'] === null ? {} : { baselineLearningRates: { 'network-finetune': flags['baseline-lr'], 'layer-weights': flags['baseline-lr'], 'block-weights': flags['baseline-lr'] } }),
+    finetune: { epochs: flags.finetune, batchSize: flags.batch, learningRate: flags.lr },
+  }, train);
   let lastPhase = '';
   const onProgress = flags.quiet
     ? undefined
@@ -98,9 +110,12 @@ async function main(argv: string[]): Promise<number> {
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 1));
   await writeFile(join(out, 'report.md'), reportMarkdown(report));
-  const exported = await exportModel(session.derived!.model);
+  const derived = session.derived!;
+  const exported = await exportModel(derived.model);
   for (const file of exported.files) await writeFile(join(out, file.name), file.bytes);
-  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s. Report and repaired model written to ${out}`);
+  console.log(`\nArchRepair: ${verdictText(derived.selection)}.`);
+  if (derived.selection.verdict === 'no-repair') console.log('The model written is the original, unchanged: it is not a repair.');
+  console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Report and repaired model written to ${out}`);
   session.dispose();
   model.dispose();
   return 0;

@@ -2,6 +2,7 @@
 import { LabError } from '../core/errors';
 import { BUNDLED_DATASET_NAMES, loadBundledDataset, loadBundledManifest, type BundledDatasetName } from '../core/data/bundled';
 import { imageSize, subset, type Dataset } from '../core/data/dataset';
+import { bundledTrainingSplitOf } from '../core/data/training-splits';
 import { loadImageFolder } from '../core/data/image-folder';
 import { decodeImageInBrowser } from '../core/data/decode-browser';
 import { loadIdxDataset } from '../core/data/idx';
@@ -27,17 +28,22 @@ export async function openBundled(ws: Workspace, db: LabDb, read: AssetReader, n
   if (!(BUNDLED_DATASET_NAMES as readonly string[]).includes(name)) {
     throw new LabError(`"${name}" is not a bundled dataset.`, { field: 'dataset', fix: `Use one of: ${BUNDLED_DATASET_NAMES.join(', ')}.` });
   }
-  const cached = await getDataset(db, name).catch(() => ({ dataset: null }));
-  let ds = cached.dataset;
-  const fromCache = ds !== null;
-  if (!ds) {
-    ds = await loadBundledDataset(name as BundledDatasetName, (p) => read(`data/${p}`));
-    // A full or blocked store only loses the cache, never the lesson.
-    await putDataset(db, ds).catch(() => undefined);
-  }
+  const { dataset: ds, fromCache } = await bundledCached(db, read, name as BundledDatasetName);
+  const trainingName = bundledTrainingSplitOf(name);
+  const training = trainingName ? (await bundledCached(db, read, trainingName)).dataset : null;
   const info: DatasetInfo = { name: ds.name, title: ds.name, count: ds.count, shape: [ds.height, ds.width, ds.channels], classNames: ds.classNames, provenance: ds.provenance, source: 'bundled' };
-  ws.setDataset(ds, info);
+  ws.setDataset(ds, info, training);
   return datasetView(ds, info, fromCache);
+}
+
+/** A bundled dataset from the IndexedDB cache when present, else fetched and then cached. */
+async function bundledCached(db: LabDb, read: AssetReader, name: BundledDatasetName): Promise<{ dataset: Dataset; fromCache: boolean }> {
+  const cached = await getDataset(db, name).catch(() => ({ dataset: null }));
+  if (cached.dataset) return { dataset: cached.dataset, fromCache: true };
+  const dataset = await loadBundledDataset(name, (p) => read(`data/${p}`));
+  // A full or blocked store only loses the cache, never the lesson.
+  await putDataset(db, dataset).catch(() => undefined);
+  return { dataset, fromCache: false };
 }
 
 /** Reopens a dataset cached under `name` (an imported one, for resume). */

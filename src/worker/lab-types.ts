@@ -1,3 +1,4 @@
+import type { RepairVerdict, Selection } from '../core/repair/selection';
 /**
  * Plain data that crosses the worker boundary (comlink structured clone). Nothing here holds a
  * tensor or a class instance; images travel as Float32Array NHWC in [0, 1] with their shape.
@@ -166,7 +167,8 @@ export interface DeriveView {
   params: number;
   originalBlockParams: number;
   finetuneLosses: number[];
-  accValidation: number;
+  /** The do-no-harm selection: which fine-tune epoch (or the original) was kept, and why. */
+  selection: Selection;
 }
 
 /** Accuracy of one model per evaluation set. */
@@ -175,6 +177,8 @@ export interface ModelRows {
   label: string;
   rows: { label: string; severity: number; count: number; accuracy: number }[];
   trainMs: number;
+  /** The selection that produced this model (null for the original). */
+  selection: Selection | null;
 }
 
 /** The Results step: before/after on clean, the target drift and the suite, with pictures. */
@@ -182,6 +186,10 @@ export interface ResultsView {
   classNames: string[];
   /** The set the confusion matrices and examples come from (the targeted corruption, or clean). */
   targetLabel: string;
+  /** 'no-repair': no candidate beat the original on the drift within the clean bound; the original is kept. */
+  verdict: RepairVerdict;
+  /** The same in one sentence (page, report and CLI say the same words). */
+  verdictText: string;
   original: ModelRows;
   repaired: ModelRows;
   baselines: ModelRows[];

@@ -3,7 +3,7 @@ import { LabError } from '../core/errors';
 import { subset } from '../core/data/dataset';
 import { parseCorruptionName, parseSeverity } from '../core/data/corruptions';
 import { RepairSession, isSearchable } from '../core/repair/session';
-import { WORKSHOP_REPAIR_CONFIG, type RepairConfig } from '../core/repair/config';
+import { DEFAULT_REPAIR_CONFIG, WORKSHOP_REPAIR_CONFIG, type RepairConfig } from '../core/repair/config';
 import { evaluateLocalizers } from '../core/localize/evaluate';
 import { adversarialCopies } from '../core/localize/fgsm';
 import { predictClasses } from '../core/localize/failures';
@@ -30,8 +30,8 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
     severity: parseSeverity(s.severity),
     workingSize,
     failureCap: s.failureCap,
-    search: { preset: s.preset, epochs: s.epochs, batchSize: s.batchSize, residual: true, order: 'first', alphaLearningRate: WORKSHOP_REPAIR_CONFIG.search?.alphaLearningRate },
-    finetune: { epochs: s.finetuneEpochs, batchSize: s.batchSize, learningRate: 2e-3 },
+    search: { ...DEFAULT_REPAIR_CONFIG.search, ...WORKSHOP_REPAIR_CONFIG.search, preset: s.preset, epochs: s.epochs, batchSize: s.batchSize },
+    finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...WORKSHOP_REPAIR_CONFIG.finetune, epochs: s.finetuneEpochs, batchSize: s.batchSize },
     suiteSize: Math.max(10, Math.min(500, Math.floor(workingSize / 2))),
     suiteSeverity: 3,
   };
@@ -48,7 +48,7 @@ export async function collectFailures(ws: Workspace, settings: LessonSettings, c
   if (ds.classNames.length !== cur.graph.numClasses) {
     throw new LabError(`The dataset has ${ds.classNames.length} classes but the model predicts ${cur.graph.numClasses}.`, { field: 'dataset', fix: 'Pick the dataset the model was trained for.' });
   }
-  const session = new RepairSession(cur.model, cur.graph, ds, repairConfigOf(settings, ds.count));
+  const session = new RepairSession(cur.model, cur.graph, ds, repairConfigOf(settings, ds.count), ws.training);
   ws.setSession(session);
   await ws.timed('collect failures', () => session.collectFailures(cancel, onProgress));
   return failureView(ws);
@@ -196,7 +196,7 @@ export async function searchInfo(ws: Workspace): Promise<SearchInfo> {
     steps: search.steps,
     ops: [...search.ops],
     epochsPlanned: session.config.search.epochs,
-    sizes: { weights: session.splits.weights.length, alpha: session.splits.alpha.length, validation: session.splits.validation.length },
+    sizes: { weights: session.splits.weights.length, alpha: session.splits.alpha.length, validation: session.testSplit.validation.length },
     alphaSoftmax: await search.alphaSoftmax(),
     genotype: await search.genotype(),
     isPersistent: true,
@@ -237,7 +237,7 @@ export async function derive(ws: Workspace, db: LabDb, cancel?: CancelToken, onP
   const d = await ws.timed('derive + fine-tune', () => session.derive(cancel, onProgress));
   ws.results = null;
   if (ws.sessionId) await updateSession(db, ws.sessionId, { status: 'finished' }).catch(() => false);
-  return { genotype: d.genotype, params: d.params, originalBlockParams: session.graph.blocks[session.blockIndex!].params, finetuneLosses: d.finetuneLosses, accValidation: d.accValidation };
+  return { genotype: d.genotype, params: d.params, originalBlockParams: session.graph.blocks[session.blockIndex!].params, finetuneLosses: d.finetuneLosses, selection: d.selection };
 }
 
 export function requireSession(ws: Workspace): RepairSession {

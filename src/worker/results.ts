@@ -1,14 +1,11 @@
 /** The Results and Export steps in the worker: before/after evaluation, baselines, files and report. */
 import { LabError } from '../core/errors';
 import { subset } from '../core/data/dataset';
-import { evaluationSets, modelPredictor, buildReport } from '../core/repair/pipeline';
-import { confusionMatrix, evaluateOn, fixedAndBroken, perClassAccuracy, type Evaluation } from '../core/repair/evaluate';
-import { BASELINE_LABELS, BASELINE_NAMES, runBaseline } from '../core/repair/baselines';
-import { gatherExamples, failureFlags } from '../core/repair/examples';
-import { joinSplits } from '../core/repair/derive-model';
+import { evaluationSets, evaluateMethod, buildReport, runBaselines as runCoreBaselines } from '../core/repair/pipeline';
+import { confusionMatrix, fixedAndBroken, perClassAccuracy, type Evaluation } from '../core/repair/evaluate';
 import { exportModel } from '../core/model/export';
-import { reportMarkdown, type ModelResult } from '../core/repair/report';
-import type { Split } from '../core/search/batches';
+import { reportMarkdown } from '../core/repair/report';
+import { verdictText } from '../core/repair/selection';
 import { phaseReporter, type CancelToken } from '../core/progress';
 import type { ProgressCallback } from '../core/types';
 import { putModel, type LabDb } from '../store';
@@ -28,42 +25,23 @@ export async function evaluateRepair(ws: Workspace, includeSuite: boolean, backe
   if (!derived) throw new LabError('Derive the repaired block first.', { field: 'derived', fix: 'Press "Derive + fine-tune" in the Search step.' });
   const sets = evaluationSets(session, includeSuite);
   const report = phaseReporter('evaluating before and after', sets.length * 2, onProgress);
-  const original = await ws.timed('evaluate original', () => evaluateOn(modelPredictor(session.model), sets, cancel, (k) => report(k)));
-  const repaired = await ws.timed('evaluate repaired', () => evaluateOn(modelPredictor(derived.model), sets, cancel, (k) => report(sets.length + k)));
+  const original = await ws.timed('evaluate original', () => evaluateMethod('original', session.model, sets, 0, null, cancel, (k) => report(k)));
   const searchMs = (ws.timings['search'] ?? 0) + (ws.timings['derive + fine-tune'] ?? 0);
-  const results: ModelResult[] = [
-    { name: 'original', label: BASELINE_LABELS.original, rows: original.rows, trainMs: 0 },
-    { name: 'archrepair', label: BASELINE_LABELS.archrepair, rows: repaired.rows, trainMs: searchMs },
-  ];
-  ws.results = { original, repaired, results, timings: { ...ws.timings }, report: null };
-  ws.results.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results, timings: { ...ws.timings } });
+  const repaired = await ws.timed('evaluate repaired', () => evaluateMethod('archrepair', derived.model, sets, searchMs, derived.selection, cancel, (k) => report(sets.length + k)));
+  ws.results = { original: original.evaluation, repaired: repaired.evaluation, results: [original.result, repaired.result], timings: { ...ws.timings }, report: null };
+  ws.results.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: ws.results.results, timings: { ...ws.timings } });
   return resultsView(ws);
 }
 
-/** Runs the weight-repair baselines on the same data and budget and adds them to the results. */
+/** Runs the controls on the same data, steps and selection rule (the core path the CLI uses too) and adds them to the results. */
 export async function runBaselines(ws: Workspace, backend: string, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<ResultsView> {
   const session = requireSession(ws);
   const res = ws.results;
-  if (!res || !session.splits || !session.cachedData) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
-  const examples = [...session.splits.weights, ...session.splits.alpha];
-  const imagesDs = gatherExamples(session.clean, session.corrupted, examples, 'D_repair');
-  const images: Split = { inputs: imagesDs.images, labels: imagesDs.labels, shape: [imagesDs.count, imagesDs.height, imagesDs.width, imagesDs.channels], isFailure: failureFlags(examples) };
-  const blockInputs = joinSplits(session.cachedData.weights, session.cachedData.alpha);
+  if (!res || !session.repairData) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
   const sets = evaluationSets(session, res.original.rows.length > 2);
-  const budget = { ...session.config.finetune, epochs: session.config.finetune.epochs + session.config.search.epochs, seed: session.config.seed };
   res.results = res.results.filter((r) => r.name === 'original' || r.name === 'archrepair');
-  for (const name of BASELINE_NAMES) {
-    const t0 = performance.now();
-    const result = await runBaseline(name, session.model, session.graph, session.blockIndex!, session.isProbabilities, { images, blockInputs }, budget, cancel, onProgress);
-    try {
-      const trainMs = Math.round(performance.now() - t0);
-      ws.timings[`baseline ${name}`] = trainMs;
-      const ev = await evaluateOn(modelPredictor(result.model), sets, cancel);
-      res.results.push({ name, label: BASELINE_LABELS[name], rows: ev.rows, trainMs });
-    } finally {
-      result.model.dispose();
-    }
-  }
+  const baselines = await runCoreBaselines(session, sets, { cancel, onProgress, timings: ws.timings });
+  res.results.push(...baselines.map((b) => b.result));
   res.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: res.results, timings: { ...ws.timings } });
   return resultsView(ws);
 }
@@ -88,11 +66,14 @@ export function resultsView(ws: Workspace): ResultsView {
   brokenBatch.captions = broken.slice(0, EXAMPLES).map((i) => `was ${session.clean.classNames[before[i]]}`);
   const rowsOf = (name: string): ModelRows => {
     const r = res.results.find((m) => m.name === name)!;
-    return { name: r.name, label: r.label, rows: r.rows.map((x) => ({ ...x })), trainMs: r.trainMs };
+    return { name: r.name, label: r.label, rows: r.rows.map((x) => ({ ...x })), trainMs: r.trainMs, selection: r.selection ? structuredClone(r.selection) : null };
   };
+  const selection = session.derived!.selection;
   return {
     classNames: [...session.clean.classNames],
     targetLabel,
+    verdict: selection.verdict,
+    verdictText: verdictText(selection),
     original: rowsOf('original'),
     repaired: rowsOf('archrepair'),
     baselines: res.results.filter((m) => m.name !== 'original' && m.name !== 'archrepair').map((m) => rowsOf(m.name)),

@@ -44,6 +44,8 @@ export class Workspace {
   current: WorkspaceModel | null = null;
   dataset: Dataset | null = null;
   datasetInfo: DatasetInfo | null = null;
+  /** Clean training images for D_repair: the bundled training split of a bundled test set (null: none). */
+  training: Dataset | null = null;
   session: RepairSession | null = null;
   /** IndexedDB id of the session's record, null before the search starts. */
   sessionId: string | null = null;
@@ -57,10 +59,11 @@ export class Workspace {
     this.current = next;
   }
 
-  setDataset(ds: Dataset, info: DatasetInfo): void {
+  setDataset(ds: Dataset, info: DatasetInfo, training: Dataset | null = null): void {
     this.clearSession();
     this.dataset = ds;
     this.datasetInfo = info;
+    this.training = training;
   }
 
   setSession(session: RepairSession): void {

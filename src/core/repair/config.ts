@@ -13,20 +13,21 @@ export interface RepairConfig {
   workingSize: number;
   /** Fraction of the working set held out for before/after evaluation. */
   heldOutFraction: number;
+  /** Fraction of the working set whose clean and drifted images choose among candidate models. */
+  validationFraction: number;
   /** Most failing examples used for repair (the paper collects 1000). */
   failureCap: number;
+  /** Clean training images per failure in D_repair. */
   cleanPerFailure: number;
   localize: Partial<LocalizeSettings>;
-  /** `alphaLearningRate` overrides DARTS' 3e-4 (a short lesson needs α to move visibly). */
-  search: { preset: PresetName; epochs: number; batchSize: number; residual: boolean; order: 'first' | 'second'; alphaLearningRate?: number };
-  /** Fine-tuning of the derived block (and of the baselines, same budget). */
+  /** The block search; `alphaLearningRate` replaces DARTS' 3e-4, which moves nothing in a few hundred steps. */
+  search: { preset: PresetName; epochs: number; batchSize: number; order: 'first' | 'second'; alphaLearningRate: number; weightLearningRate: number };
+  /** Fine-tuning of the derived block (Adam). */
   finetune: { epochs: number; batchSize: number; learningRate: number };
-  /** Clean examples (block inputs) the derived block distils the original block's outputs from. */
-  distillSize: number;
-  /** Epochs of that distillation warm-up (0 = none). */
-  distillEpochs: number;
-  /** Epochs the supernet's weights spend reproducing the original block before the search (0 = none). */
-  warmupEpochs: number;
+  /** Weight of the output-distillation term (KL to the original model on clean images) in every method's loss. */
+  distillWeight: number;
+  /** Adam learning rate of each weight-repair baseline (they train search + fine-tune epochs). */
+  baselineLearningRates: { 'network-finetune': number; 'layer-weights': number; 'block-weights': number };
   /** Images per corruption in the robustness suite of the report (held-out part). */
   suiteSize: number;
   suiteSeverity: Severity;
@@ -38,14 +39,14 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   severity: 3,
   workingSize: 10000,
   heldOutFraction: 0.5,
+  validationFraction: 0.2,
   failureCap: 1000,
-  cleanPerFailure: 2,
+  cleanPerFailure: 3,
   localize: { gradientGroupSize: 16, batchSize: 128 },
-  search: { preset: 'paper', epochs: 10, batchSize: 64, residual: true, order: 'first' },
+  search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.025 },
   finetune: { epochs: 4, batchSize: 64, learningRate: 2e-3 },
-  distillSize: 5000,
-  distillEpochs: 6,
-  warmupEpochs: 2,
+  distillWeight: 1,
+  baselineLearningRates: { 'network-finetune': 1e-3, 'layer-weights': 2e-3, 'block-weights': 2e-3 },
   suiteSize: 1000,
   suiteSeverity: 3,
 };
@@ -57,11 +58,8 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
 export const WORKSHOP_REPAIR_CONFIG: Partial<RepairConfig> = {
   workingSize: 2000,
   failureCap: 300,
-  distillSize: 1000,
-  distillEpochs: 4,
-  warmupEpochs: 1,
-  search: { preset: 'lite', epochs: 4, batchSize: 32, residual: true, order: 'first', alphaLearningRate: 3e-3 },
-  finetune: { epochs: 3, batchSize: 32, learningRate: 2e-3 },
+  search: { ...DEFAULT_REPAIR_CONFIG.search, preset: 'lite', epochs: 4, batchSize: 32 },
+  finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, epochs: 3, batchSize: 32 },
   suiteSize: 300,
 };
 
@@ -73,6 +71,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
     localize: { ...DEFAULT_REPAIR_CONFIG.localize, ...partial.localize },
     search: { ...DEFAULT_REPAIR_CONFIG.search, ...partial.search },
     finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...partial.finetune },
+    baselineLearningRates: { ...DEFAULT_REPAIR_CONFIG.baselineLearningRates, ...partial.baselineLearningRates },
   };
   const fail = (field: string, message: string, fix: string): never => {
     throw new LabError(`Repair settings: ${message}`, { field, fix });
@@ -90,10 +89,11 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
-  intIn('distillSize', c.distillSize, 0, 1_000_000);
-  intIn('distillEpochs', c.distillEpochs, 0, 500);
-  intIn('warmupEpochs', c.warmupEpochs, 0, 500);
+  if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 3.');
+  if (!(c.distillWeight >= 0 && Number.isFinite(c.distillWeight))) fail('distillWeight', `distillWeight must be ≥ 0, got ${c.distillWeight}.`, 'Use 1.');
+  if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
+  if (!(c.validationFraction > 0 && c.heldOutFraction + c.validationFraction < 1)) fail('validationFraction', `validationFraction must be above 0 and leave a repair pool, got ${c.validationFraction}.`, 'Use 0.2.');
   if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.002.');
   return c;
 }

@@ -2,25 +2,41 @@ import * as tf from '@tensorflow/tfjs';
 import type { BlockGraph, Genotype, ProgressCallback } from '../types';
 import type { CancelToken } from '../progress';
 import { buildDerivedBlock } from '../search/derive';
-import { gatherBatch, type Batch, type SearchData, type Split } from '../search/batches';
-import { createRng, shuffled } from '../random';
+import type { CellParts } from '../search/cell';
+import type { OpName } from '../search/primitives';
+import type { Split } from '../search/batches';
 import { spliceBlock } from '../model/splice';
 import { replayModel } from './replay';
-import { accuracyOf, predictSplit, trainWithLoss, type LogitsFn } from './train';
+import { copyBlock } from './copy-block';
+import { recomputeBatchNorm } from './bn-stats';
+import { cloneModel } from './clone';
+import { trainWithSelection, type ValidationData } from './selective-train';
+import type { CandidateScore, Selection } from './selection';
+import type { LogitsFn } from './train';
 
 /** The repaired model and how its new block learned. */
 export interface DerivedModel {
+  /** The repaired model; a copy of the original when the selection kept the original. */
   model: tf.LayersModel;
   genotype: Genotype;
   /** Mean training loss per fine-tune epoch. */
   finetuneLosses: number[];
-  /** Accuracy on the held-out validation split (clean) and validation failures after fine-tuning. */
-  accValidation: number;
-  /** Layer names of the new block inside `model`. */
+  /** The do-no-harm selection over the fine-tune epochs and the original. */
+  selection: Selection;
+  /** Layer names of the new block inside `model` (empty when the original was kept). */
   blockLayers: string[];
   params: number;
-  /** Frees the new block's weights (the standalone block model shares them with `model`). */
+  /** Frees the repaired model and the new block's weights. */
   dispose(): void;
+}
+
+/** Cached block inputs the derived block trains, normalises and is chosen on. */
+export interface DeriveData {
+  /** S_w ∪ S_α (failures and clean training images, with distillation targets). */
+  train: Split;
+  /** Clean training images only: the exact BN statistics are computed on these. */
+  cleanTrain: Split;
+  validation: ValidationData;
 }
 
 export interface DeriveRequest {
@@ -28,49 +44,19 @@ export interface DeriveRequest {
   graph: BlockGraph;
   blockIndex: number;
   genotype: Genotype;
-  residual: boolean;
   outputRelu: boolean;
-  /** Cached block inputs: S_w ∪ S_α train the new block, validation measures it. */
-  data: SearchData;
-  /**
-   * Clean block inputs and the original block, for a distillation warm-up: the new block first
-   * learns to reproduce the original block's outputs, so the frozen suffix keeps receiving the
-   * features it was trained on; the repair loss then corrects the failures.
-   */
-  distill: { inputs: Split; teacher: (x: tf.Tensor4D) => tf.Tensor; epochs: number } | null;
+  /** The trained supernet the genotype came from (parameter inheritance). */
+  inherit: { parts: CellParts; ops: readonly OpName[] };
+  data: DeriveData;
+  /** The original model's validation accuracies. */
+  original: CandidateScore;
   /** Frozen suffix to logits. */
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
   finetune: { epochs: number; batchSize: number; learningRate: number };
-  /** Held-out examples (clean and failing) that pick the best fine-tune epoch. */
-  heldOut: Split;
+  distillWeight: number;
   seed: number;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
-}
-
-/** Mean of the accuracies on clean and on failing held-out examples (each half counts equally). */
-function balancedAccuracy(predicted: Int32Array, split: Split): number {
-  const parts = [0, 1].map((flag) => {
-    const idx = Array.from(split.labels.keys()).filter((i) => (split.isFailure?.[i] ?? 0) === flag);
-    return idx.length ? idx.filter((i) => predicted[i] === split.labels[i]).length / idx.length : null;
-  });
-  const known = parts.filter((p): p is number => p !== null);
-  return known.reduce((a, b) => a + b, 0) / Math.max(1, known.length);
-}
-
-/** Mean squared distance between feature maps, relative to the teacher's mean square. */
-function featureDistance(teacher: tf.Tensor, student: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.losses.meanSquaredError(teacher, student).div(teacher.square().mean().add(1e-6)) as tf.Scalar);
-}
-
-/** An endless stream of shuffled batches from `split` (created inside the caller's tape scope). */
-function cyclingBatches(split: Split, batchSize: number, seed: number): () => Batch {
-  const rng = createRng(seed);
-  let order: number[] = [];
-  return () => {
-    if (order.length < batchSize) order = order.concat(shuffled(Array.from({ length: split.shape[0] }, (_, i) => i), rng));
-    return gatherBatch(split, order.splice(0, batchSize));
-  };
 }
 
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
@@ -81,13 +67,24 @@ export function joinSplits(a: Split, b: Split): Split {
   const labels = new Int32Array(a.labels.length + b.labels.length);
   labels.set(a.labels);
   labels.set(b.labels, a.labels.length);
-  return { inputs, labels, shape: [a.shape[0] + b.shape[0], a.shape[1], a.shape[2], a.shape[3]] };
+  const joined: Split = { inputs, labels, shape: [a.shape[0] + b.shape[0], a.shape[1], a.shape[2], a.shape[3]] };
+  if (a.isFailure && b.isFailure) joined.isFailure = Uint8Array.from([...a.isFailure, ...b.isFailure]);
+  if (a.teacher && b.teacher) {
+    const probabilities = new Float32Array(a.teacher.probabilities.length + b.teacher.probabilities.length);
+    probabilities.set(a.teacher.probabilities);
+    probabilities.set(b.teacher.probabilities, a.teacher.probabilities.length);
+    joined.teacher = { probabilities, classes: a.teacher.classes, mask: Uint8Array.from([...a.teacher.mask, ...b.teacher.mask]) };
+  }
+  return joined;
 }
 
 /**
- * DARTS-style derivation: the genotype becomes a block of standard Keras layers (fresh,
- * affine BN), trained standalone on the cached block inputs through the frozen suffix, then
- * the same layer objects are wired into a copy of the model in place of the old block.
+ * Derivation with parameter inheritance (our addition, DESIGN §4): the genotype becomes a block
+ * of standard Keras layers that computes the original block (fresh copies of its layers) plus
+ * the derived cell's correction, every cell layer starting from the supernet's weights of the
+ * same op on the same edge. It is fine-tuned on the cached block inputs through the frozen
+ * suffix, its BN statistics recomputed exactly on clean training images after every epoch, and
+ * the do-no-harm rule picks the epoch or keeps the original model.
  */
 export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedModel> {
   const block = req.graph.blocks[req.blockIndex];
@@ -96,58 +93,46 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     outputShape: block.outputShape as [number, number, number],
     stride: block.stride === 2 ? 2 : 1,
     steps: req.genotype.steps,
-    residual: req.residual,
+    residual: false,
     outputRelu: req.outputRelu,
+    seed: req.seed,
+    base: copyBlock(req.model, req.graph, req.blockIndex, 'archrepair_original'),
+    inherit: req.inherit,
   });
   const input = tf.input({ shape: block.inputShape });
   const blockModel = tf.model({ inputs: input, outputs: build(input) });
-  const forward: LogitsFn = (x, training) => req.suffix(blockModel.apply(x, { training }) as tf.Tensor4D);
-  const variables = blockModel.trainableWeights.map((w) => w.read() as tf.Variable);
-  const train = joinSplits(req.data.weights, req.data.alpha);
-  const student = (x: tf.Tensor4D) => blockModel.apply(x, { training: true }) as tf.Tensor;
-  const distill = req.distill && req.distill.epochs > 0 ? req.distill : null;
-  if (distill) {
-    const mse = (batch: Batch) => featureDistance(tf.tidy(() => distill.teacher(batch.x)), student(batch.x));
-    await trainWithLoss(mse, variables, distill.inputs, { ...req.finetune, epochs: distill.epochs, seed: req.seed + 7 }, 'distilling the original block', req.cancel, req.onProgress);
+  const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith('archrepair_original')).map((l) => l.name);
+  const forward: LogitsFn = (x) => req.suffix(blockModel.apply(x, { training: false }) as tf.Tensor4D);
+  const normalise = () => recomputeBatchNorm(blockModel, cellNorms, req.data.cleanTrain);
+  await normalise();
+  const { losses, selection } = await trainWithSelection({
+    forward,
+    variables: blockModel.trainableWeights.map((w) => w.read() as tf.Variable),
+    state: blockModel.weights.map((w) => w.read() as tf.Variable),
+    train: req.data.train,
+    validation: req.data.validation,
+    original: req.original,
+    settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight },
+    afterEpoch: normalise,
+    phase: 'fine-tuning the derived block',
+    cancel: req.cancel,
+    onProgress: req.onProgress,
+  });
+  const params = blockModel.countParams();
+  if (selection.verdict === 'no-repair') {
+    blockModel.dispose();
+    const kept = await cloneModel(req.model);
+    return { model: kept, genotype: req.genotype, finetuneLosses: losses, selection, blockLayers: [], params, dispose: () => kept.dispose() };
   }
-  // Repair loss on D_repair, plus the distillation term on a clean batch at every step so the
-  // block keeps the features the frozen suffix expects (clean accuracy must not drop).
-  const nextClean = distill ? cyclingBatches(distill.inputs, req.finetune.batchSize, req.seed + 11) : null;
-  const repairLoss = (batch: Batch) => {
-    const logits = forward(batch.x, true);
-    const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1] ?? 1), logits) as tf.Scalar;
-    if (!distill || !nextClean) return ce;
-    const clean = nextClean();
-    return ce.add(featureDistance(tf.tidy(() => distill.teacher(clean.x)), student(clean.x))) as tf.Scalar;
-  };
-  // Keep the weights of the epoch with the best held-out accuracy (METHOD §2.4).
-  const heldOut = req.heldOut;
-  let best = { accuracy: -1, values: [] as tf.Tensor[] };
-  const finetuneLosses = await trainWithLoss(repairLoss, variables, train, {
-    ...req.finetune,
-    seed: req.seed,
-    onEpochEnd: async () => {
-      const accuracy = balancedAccuracy(await predictSplit(forward, heldOut), heldOut);
-      if (accuracy > best.accuracy) {
-        tf.dispose(best.values);
-        best = { accuracy, values: blockModel.getWeights().map((w) => w.clone()) };
-      }
-    },
-  }, 'fine-tuning the derived block', req.cancel, req.onProgress);
-  if (best.values.length) {
-    blockModel.setWeights(best.values);
-    tf.dispose(best.values);
-  }
-  const predicted = await predictSplit(forward, req.data.validation);
   const repaired = spliceBlock(req.model, req.graph, req.blockIndex, (sym) => replayModel(blockModel, sym));
   const blockLayers = blockModel.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
   return {
     model: repaired,
     genotype: req.genotype,
-    finetuneLosses,
-    accValidation: accuracyOf(predicted, req.data.validation.labels),
+    finetuneLosses: losses,
+    selection,
     blockLayers,
-    params: blockModel.countParams(),
+    params,
     dispose: () => {
       repaired.dispose();
       blockModel.dispose();

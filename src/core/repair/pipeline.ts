@@ -4,13 +4,11 @@ import { CORRUPTION_NAMES, corruptDataset } from '../data/corruptions';
 import { predictClasses } from '../localize/failures';
 import type { CancelToken } from '../progress';
 import type { ProgressCallback } from '../types';
-import { BASELINE_LABELS, BASELINE_NAMES, runBaseline } from './baselines';
+import { BASELINE_LABELS, BASELINE_NAMES, runBaseline, type BaselineName } from './baselines';
 import { evaluateOn, type Evaluation } from './evaluate';
-import { gatherExamples, failureFlags } from './examples';
-import { joinSplits } from './derive-model';
 import type { ModelResult, RepairReport } from './report';
 import type { RepairSession } from './session';
-import type { Split } from '../search/batches';
+import type { Selection } from './selection';
 
 /** The held-out evaluation sets of a session: clean, the targeted drift, and the robustness suite. */
 export function evaluationSets(session: RepairSession, includeSuite: boolean): { label: string; severity: number; ds: Dataset }[] {
@@ -32,6 +30,45 @@ export function evaluationSets(session: RepairSession, includeSuite: boolean): {
 export function modelPredictor(model: tf.LayersModel) {
   return (ds: Dataset, cancel?: CancelToken) => predictClasses({ predict: (x) => model.predict(x) as tf.Tensor2D }, ds, 256, cancel);
 }
+
+/** One method's evaluated result: the report row and the predictions behind it. */
+export interface MethodEvaluation {
+  result: ModelResult;
+  evaluation: Evaluation;
+}
+
+type Sets = ReturnType<typeof evaluationSets>;
+
+/** Evaluates one model on the sets; the one way every method's row is made. */
+export async function evaluateMethod(name: string, model: tf.LayersModel, sets: Sets, trainMs: number, selection: Selection | null, cancel?: CancelToken, onSet?: (done: number) => void): Promise<MethodEvaluation> {
+  const evaluation = await evaluateOn(modelPredictor(model), sets, cancel, onSet);
+  const label = BASELINE_LABELS[name as keyof typeof BASELINE_LABELS] ?? name;
+  return { result: { name, label, rows: evaluation.rows, trainMs, selection }, evaluation };
+}
+
+/**
+ * Runs the controls (every baseline, or `names`) on the session's data and evaluates each on
+ * `sets`; the page's Results step and the CLI both call this, so they cannot differ.
+ */
+export async function runBaselines(session: RepairSession, sets: Sets, options: { names?: readonly BaselineName[]; cancel?: CancelToken; onProgress?: ProgressCallback; log?: (line: string) => void; timings?: Record<string, number> } = {}): Promise<MethodEvaluation[]> {
+  const out: MethodEvaluation[] = [];
+  for (const name of options.names ?? BASELINE_NAMES) {
+    const t0 = performance.now();
+    const outcome = await runBaseline(name, session, options.cancel, options.onProgress);
+    try {
+      const trainMs = Math.round(performance.now() - t0);
+      if (options.timings) options.timings[`baseline ${name}`] = trainMs;
+      const evaluated = await evaluateMethod(name, outcome.model, sets, trainMs, outcome.selection, options.cancel);
+      options.log?.(`${evaluated.result.label}: ${summary(evaluated.result)} (${outcome.selection.verdict}, epoch ${outcome.selection.chosenEpoch})`);
+      out.push(evaluated);
+    } finally {
+      outcome.dispose();
+    }
+  }
+  return out;
+}
+
+const summary = (r: ModelResult) => r.rows.slice(0, 2).map((row) => `${row.label} ${(100 * row.accuracy).toFixed(1)}%`).join(', ');
 
 export interface PipelineOptions {
   modelName: string;
@@ -65,44 +102,28 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
   const blockNames = session.graph.blocks.map((b) => b.name);
   log(`localization: ${[...loc.scores].sort((a, b) => a.rank - b.rank).map((s) => `${blockNames[s.blockIndex]}=${s.combined.toFixed(3)}`).join(', ')} → repairing ${blockNames[session.blockIndex!]}`);
   await timed('prepare search', () => session.startSearch(cancel, onProgress));
+  log(`clean data: ${session.cleanSource}; D_repair ${session.splits!.weights.length + session.splits!.alpha.length} images`);
   await timed('search', async () => {
     for (let e = 0; e < session.config.search.epochs; e++) {
       const m = await session.searchEpoch(cancel, onProgress);
-      log(`epoch ${m.epoch}: loss w ${m.lossWeights.toFixed(3)} α ${m.lossAlpha.toFixed(3)}, acc failures ${(100 * m.accFailures).toFixed(1)}%, validation ${(100 * m.accValidation).toFixed(1)}%, adversarial ${(100 * m.accAdversarial).toFixed(1)}%, ${m.samplesPerSecond.toFixed(0)} samples/s`);
+      log(`epoch ${m.epoch}: loss w ${m.lossWeights.toFixed(3)} α ${m.lossAlpha.toFixed(3)}, acc failures ${(100 * m.accFailures).toFixed(1)}%, validation clean ${(100 * m.accValidation).toFixed(1)}% drifted ${(100 * (m.accDrift ?? Number.NaN)).toFixed(1)}%, α entropy ${m.alphaEntropy.toFixed(3)}, ${m.samplesPerSecond.toFixed(0)} samples/s`);
     }
   });
   const derived = await timed('derive + fine-tune', () => session.derive(cancel, onProgress));
-  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; validation ${(100 * derived.accValidation).toFixed(1)}%`);
+  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (epoch ${derived.selection.chosenEpoch})`);
 
   const sets = evaluationSets(session, options.includeSuite);
-  const results: ModelResult[] = [];
-  const evaluations: Record<string, Evaluation> = {};
-  const evaluate = async (name: string, label: string, model: tf.LayersModel, trainMs: number) => {
-    const ev = await timed(`evaluate ${name}`, () => evaluateOn(modelPredictor(model), sets, cancel));
-    evaluations[name] = ev;
-    results.push({ name, label, rows: ev.rows, trainMs });
-    log(`${label}: ${ev.rows.slice(0, 2).map((r) => `${r.label} ${(100 * r.accuracy).toFixed(1)}%`).join(', ')}`);
+  const evaluated: MethodEvaluation[] = [];
+  const evaluate = async (name: string, model: tf.LayersModel, trainMs: number, selection: Selection | null) => {
+    const e = await timed(`evaluate ${name}`, () => evaluateMethod(name, model, sets, trainMs, selection, cancel));
+    log(`${e.result.label}: ${summary(e.result)}`);
+    evaluated.push(e);
   };
-  await evaluate('original', BASELINE_LABELS.original, session.model, 0);
-  await evaluate('archrepair', BASELINE_LABELS.archrepair, derived.model, timings['search'] + timings['derive + fine-tune']);
-  if (options.baselines) {
-    const splits = session.splits!;
-    const examples = [...splits.weights, ...splits.alpha];
-    const imagesDs = gatherExamples(session.clean, session.corrupted, examples, 'D_repair');
-    const images: Split = { inputs: imagesDs.images, labels: imagesDs.labels, shape: [imagesDs.count, imagesDs.height, imagesDs.width, imagesDs.channels], isFailure: failureFlags(examples) };
-    const data = session.cachedData!;
-    const blockInputs = joinSplits(data.weights, data.alpha);
-    for (const name of BASELINE_NAMES) {
-      const t0 = performance.now();
-      const result = await runBaseline(name, session.model, session.graph, session.blockIndex!, session.isProbabilities, { images, blockInputs }, { ...session.config.finetune, epochs: session.config.finetune.epochs + session.config.search.epochs, seed: session.config.seed }, cancel, onProgress);
-      const trainMs = Math.round(performance.now() - t0);
-      timings[`baseline ${name}`] = trainMs;
-      await evaluate(name, BASELINE_LABELS[name], result.model, trainMs);
-      result.model.dispose();
-    }
-  }
-  const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results, timings });
-  return { report, evaluations };
+  await evaluate('original', session.model, 0, null);
+  await evaluate('archrepair', derived.model, timings['search'] + timings['derive + fine-tune'], derived.selection);
+  if (options.baselines) evaluated.push(...(await runBaselines(session, sets, { cancel, onProgress, log, timings })));
+  const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results: evaluated.map((e) => e.result), timings });
+  return { report, evaluations: Object.fromEntries(evaluated.map((e) => [e.result.name, e.evaluation])) };
 }
 
 /** The report of a session as it stands (after derive), with the given evaluation results. */
@@ -116,7 +137,7 @@ export function buildReport(session: RepairSession, info: { modelName: string; b
     version: 1,
     createdAt: new Date().toISOString(),
     model: { name: info.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
-    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length },
+    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, validationSize: session.testSplit.validation.length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
     drift: { corruption: session.config.corruption, severity: session.config.severity },
     backend: info.backend,
     settings: session.config as unknown as Record<string, unknown>,
@@ -129,6 +150,7 @@ export function buildReport(session: RepairSession, info: { modelName: string; b
       genotype: derived.genotype,
     },
     derived: { params: derived.params, originalBlockParams: block.params, finetuneLosses: derived.finetuneLosses },
+    verdict: derived.selection.verdict,
     results: info.results,
     timingsMs: info.timings,
   };

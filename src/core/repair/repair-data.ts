@@ -2,52 +2,52 @@ import { LabError } from '../errors';
 import { createRng, shuffled, type Rng } from '../random';
 
 /**
- * How the test set is used by one repair, by index (pure, seeded). The held-out half is never
- * seen by localization, search or fine-tuning: before/after accuracies are measured on it.
+ * How the test (working) set is used by one repair, by index (pure, seeded). The held-out part
+ * is never seen by localization, search, fine-tuning or selection: before/after accuracies are
+ * measured on it. The validation part is never trained on: model selection reads it.
  */
 export interface TestSplit {
   /** Indices the repair may learn from (failures are collected here). */
   repairPool: number[];
+  /** Indices whose clean and drifted images choose among candidate models. */
+  validation: number[];
   /** Indices kept for the before/after evaluation. */
   heldOut: number[];
 }
 
-/** One training example of a repair: an image of the test set, clean or corrupted. */
+/** One training example of a repair: an image of the working set (clean or drifted) or of the clean training set. */
 export interface RepairExample {
   index: number;
-  source: 'clean' | 'corrupted';
+  source: 'clean' | 'corrupted' | 'train';
   label: number;
   isFailure: boolean;
 }
 
-/** D_repair split as in DESIGN §4: S_w and S_α both hold failures; validation is held out. */
+/** D_repair = failures ∪ clean training images, split in two halves that both hold failures (DESIGN §4). */
 export interface RepairSplits {
   weights: RepairExample[];
   alpha: RepairExample[];
-  /** Held-out clean examples (model selection, accValidation). */
-  validation: RepairExample[];
-  /** Held-out failing examples (how well the repair generalises to unseen failures). */
-  validationFailures: RepairExample[];
 }
 
 export interface RepairDataConfig {
   seed: number;
-  /** Clean examples per failure in D_repair (the paper mixes failures into clean training data). */
+  /** Clean training images per failure in D_repair. */
   cleanPerFailure: number;
-  /** Fraction of the clean sample and of the failures held out for validation. */
-  validationFraction: number;
 }
 
-export const DEFAULT_REPAIR_DATA: RepairDataConfig = { seed: 0, cleanPerFailure: 2, validationFraction: 0.2 };
-
-/** Splits the test set into a repair pool and a held-out evaluation part (seeded). */
-export function splitTestSet(count: number, heldOutFraction: number, seed: number): TestSplit {
+/** Splits the working set into repair pool, validation and held-out parts (seeded). */
+export function splitTestSet(count: number, heldOutFraction: number, validationFraction: number, seed: number): TestSplit {
   if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
     throw new LabError(`heldOutFraction must be between 0 and 1, got ${heldOutFraction}.`, { field: 'heldOutFraction', fix: 'Use e.g. 0.5.' });
   }
+  if (!(validationFraction > 0 && heldOutFraction + validationFraction < 1)) {
+    throw new LabError(`validationFraction must be above 0 and leave room for the repair pool, got ${validationFraction} with heldOutFraction ${heldOutFraction}.`, { field: 'validationFraction', fix: 'Use e.g. 0.2 with heldOutFraction 0.5.' });
+  }
   const order = shuffled(Array.from({ length: count }, (_, i) => i), createRng(seed ^ 0x5eed));
-  const cut = Math.round(count * (1 - heldOutFraction));
-  return { repairPool: order.slice(0, cut).sort((a, b) => a - b), heldOut: order.slice(cut).sort((a, b) => a - b) };
+  const heldCut = Math.round(count * (1 - heldOutFraction));
+  const validationCut = Math.round(count * (1 - heldOutFraction - validationFraction));
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  return { repairPool: sorted(order.slice(0, validationCut)), validation: sorted(order.slice(validationCut, heldCut)), heldOut: sorted(order.slice(heldCut)) };
 }
 
 /**
@@ -70,29 +70,27 @@ export function classBalancedSample(candidates: readonly number[], labels: Array
 }
 
 /**
- * Builds D_repair = failures ∪ a class-balanced clean sample and splits it into S_w, S_α and
- * the held-out validation parts. `failures` are indices of misclassified corrupted images;
- * `cleanCandidates` are repair-pool indices whose clean images may be used.
+ * Builds D_repair = failures ∪ a class-balanced sample of clean images and splits it into S_w
+ * and S_α. `failures` index drifted working-set images; `cleanCandidates` index images of the
+ * clean source (`cleanSource`: the training set, or the working set's repair pool without one).
  */
-export function buildRepairSplits(failures: readonly number[], cleanCandidates: readonly number[], labels: ArrayLike<number>, config: RepairDataConfig = DEFAULT_REPAIR_DATA): RepairSplits {
+export function buildRepairSplits(
+  failures: readonly number[],
+  cleanCandidates: readonly number[],
+  failureLabels: ArrayLike<number>,
+  cleanLabels: ArrayLike<number>,
+  cleanSource: 'clean' | 'train',
+  config: RepairDataConfig,
+): RepairSplits {
   if (failures.length < 2) {
     throw new LabError(`Only ${failures.length} failing example(s) found: a repair needs at least 2.`, { field: 'failures', fix: 'Pick a corruption or severity the model fails on more often.' });
   }
   const rng = createRng(config.seed);
-  const failing = shuffled(failures, rng).map((index): RepairExample => ({ index, source: 'corrupted', label: labels[index], isFailure: true }));
+  const failing = shuffled(failures, rng).map((index): RepairExample => ({ index, source: 'corrupted', label: failureLabels[index], isFailure: true }));
   const cleanSize = Math.min(cleanCandidates.length, Math.round(failures.length * config.cleanPerFailure));
-  const clean = classBalancedSample(cleanCandidates, labels, cleanSize, rng).map((index): RepairExample => ({ index, source: 'clean', label: labels[index], isFailure: false }));
-  const heldFailures = Math.max(1, Math.floor(failing.length * config.validationFraction));
-  const heldClean = Math.floor(clean.length * config.validationFraction);
-  const trainFailures = failing.slice(heldFailures);
-  const trainClean = clean.slice(heldClean);
+  const clean = classBalancedSample(cleanCandidates, cleanLabels, cleanSize, rng).map((index): RepairExample => ({ index, source: cleanSource, label: cleanLabels[index], isFailure: false }));
   const halve = <T>(xs: T[]): [T[], T[]] => [xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)];
-  const [wFail, aFail] = halve(trainFailures);
-  const [wClean, aClean] = halve(trainClean);
-  return {
-    weights: shuffled([...wFail, ...wClean], rng),
-    alpha: shuffled([...aFail, ...aClean], rng),
-    validation: clean.slice(0, heldClean),
-    validationFailures: failing.slice(0, heldFailures),
-  };
+  const [wFail, aFail] = halve(failing);
+  const [wClean, aClean] = halve(clean);
+  return { weights: shuffled([...wFail, ...wClean], rng), alpha: shuffled([...aFail, ...aClean], rng) };
 }

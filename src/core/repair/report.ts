@@ -1,5 +1,6 @@
 import type { BlockScore, EpochMetrics, Genotype } from '../types';
 import type { AccuracyRow } from './evaluate';
+import { verdictText, type RepairVerdict, type Selection } from './selection';
 
 /** One repaired (or original) model's results in a report. */
 export interface ModelResult {
@@ -8,6 +9,8 @@ export interface ModelResult {
   label: string;
   rows: AccuracyRow[];
   trainMs: number;
+  /** The do-no-harm selection that produced this model (null for the original). */
+  selection?: Selection | null;
 }
 
 /** Everything a repair did and measured, as plain data (JSON download, Markdown summary, UI). */
@@ -15,7 +18,7 @@ export interface RepairReport {
   version: 1;
   createdAt: string;
   model: { name: string; params: number; blocks: number };
-  dataset: { name: string; provenance: string; workingSize: number; heldOutSize: number };
+  dataset: { name: string; provenance: string; workingSize: number; heldOutSize: number; validationSize?: number; cleanTraining?: string };
   drift: { corruption: string; severity: number };
   backend: string;
   settings: Record<string, unknown>;
@@ -23,11 +26,16 @@ export interface RepairReport {
   localization: { method: string; formula: string; scores: BlockScore[]; blockNames: string[]; chosenBlock: number; timingsMs: Record<string, number> } | null;
   search: { epochs: number; history: Omit<EpochMetrics, 'alphaSoftmax'>[]; finalAlphaSoftmax: number[][]; genotype: Genotype | null };
   derived: { params: number; originalBlockParams: number; finetuneLosses: number[] } | null;
+  /** ArchRepair's outcome: 'no-repair' means the original model was kept (never called repaired). */
+  verdict?: RepairVerdict;
   results: ModelResult[];
   timingsMs: Record<string, number>;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** A drop in accuracy on any set larger than this (2 points) is flagged in the report and the Results step. */
+export const HARM_FLAG = 0.02;
 
 /** A readable Markdown summary of a report. */
 export function reportMarkdown(r: RepairReport): string {
@@ -49,11 +57,18 @@ export function reportMarkdown(r: RepairReport): string {
     for (const e of r.search.genotype.edges) lines.push(`- node ${e.node} ← node ${e.from}: ${e.op}`);
     lines.push('');
   }
+  const archrepair = r.results.find((m) => m.name === 'archrepair');
+  if (archrepair?.selection) lines.push('## Verdict', '', `ArchRepair: ${verdictText(archrepair.selection)}.`, '');
   if (r.results.length) {
     const labels = r.results[0].rows.map((row) => `${row.label}${row.label === 'clean' ? '' : ` s${row.severity}`}`);
     lines.push('## Accuracy on held-out images', '', `| model | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`);
-    for (const m of r.results) lines.push(`| ${m.label} | ${m.rows.map((row) => pct(row.accuracy)).join(' | ')} |`);
+    for (const m of r.results) lines.push(`| ${m.label}${m.selection?.verdict === 'no-repair' ? ' (original kept)' : ''} | ${m.rows.map((row) => pct(row.accuracy)).join(' | ')} |`);
     lines.push('');
+    const original = r.results.find((m) => m.name === 'original');
+    if (original && archrepair) {
+      const drops = archrepair.rows.flatMap((row, i) => (original.rows[i] && original.rows[i].accuracy - row.accuracy > HARM_FLAG ? [`${row.label} ${pct(original.rows[i].accuracy)} → ${pct(row.accuracy)}`] : []));
+      lines.push(drops.length ? `Drops of more than ${100 * HARM_FLAG} points: ${drops.join('; ')}.` : `No set dropped by more than ${100 * HARM_FLAG} points.`, '');
+    }
   }
   lines.push('## Time per phase', '', ...Object.entries(r.timingsMs).map(([k, v]) => `- ${k}: ${(v / 1000).toFixed(1)} s`), '');
   return lines.join('\n');

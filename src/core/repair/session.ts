@@ -11,11 +11,14 @@ import { adversarialCopies } from '../localize/fgsm';
 import { splitModel, type SplitModel } from '../model/split';
 import { createSearch, type Search, type SearchData, type Split } from '../search/bilevel';
 import { resolveRepairConfig, type RepairConfig } from './config';
-import { buildRepairSplits, splitTestSet, type RepairSplits, type TestSplit } from './repair-data';
+import { buildRepairSplits, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
-import { asLogits } from './train';
-import { deriveRepairedModel, type DerivedModel } from './derive-model';
+import { accuracyOf, asLogits, type LogitsFn } from './train';
+import { deriveRepairedModel, joinSplits, type DeriveData, type DerivedModel } from './derive-model';
+import { scoreCandidate, type ValidationData } from './selective-train';
+import type { CandidateScore } from './selection';
+import type { DistillTargets } from '../search/batches';
 
 /** Where a repair session stands; each phase needs the ones before it. */
 export type RepairPhase = 'created' | 'failures' | 'localized' | 'searching' | 'derived';
@@ -26,10 +29,27 @@ export interface FailureSummary {
   severity: number;
   workingSize: number;
   repairPoolSize: number;
+  validationSize: number;
   heldOutSize: number;
   failures: FailureSet;
   /** Accuracy of the original model on the held-out corrupted images. */
   heldOutAccuracy: number;
+}
+
+/** Where D_repair's clean images come from. */
+export type CleanSource = 'training set' | 'working set (no training set given)';
+
+/** Everything the search, derive and baselines share once the search has started. */
+interface PreparedRepair {
+  split: SplitModel;
+  search: Search;
+  /** Cached block inputs. */
+  data: SearchData;
+  deriveData: DeriveData;
+  /** Full images of D_repair (S_w ∪ S_α, with distillation targets) and of validation, for the baselines. */
+  images: { train: Split; validation: ValidationData };
+  /** The original model's validation accuracies (candidate epoch 0 of every method). */
+  original: CandidateScore;
 }
 
 /**
@@ -39,9 +59,10 @@ export interface FailureSummary {
  */
 export class RepairSession {
   readonly config: RepairConfig;
-  phase: RepairPhase = 'created';
   readonly clean: Dataset;
   corrupted: Dataset;
+  /** Clean training images for D_repair (null: the working set's repair pool is used). */
+  readonly train: Dataset | null;
   readonly testSplit: TestSplit;
   failures: FailureSummary | null = null;
   localization: LocalizationResult | null = null;
@@ -50,23 +71,31 @@ export class RepairSession {
   history: EpochMetrics[] = [];
   derived: DerivedModel | null = null;
   readonly instrumented: InstrumentedModel;
-  private search: Search | null = null;
-  private split: SplitModel | null = null;
-  private searchData: SearchData | null = null;
-  private distillInputs: Split | null = null;
-  private heldOutInputs: Split | null = null;
+  private prepared: PreparedRepair | null = null;
 
-  constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}) {
+  constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}, train: Dataset | null = null) {
     this.config = resolveRepairConfig(partial);
     const n = Math.min(this.config.workingSize, testSet.count);
     this.clean = n === testSet.count ? testSet : subset(testSet, Array.from({ length: n }, (_, i) => i));
     this.corrupted = this.clean;
-    this.testSplit = splitTestSet(n, this.config.heldOutFraction, this.config.seed);
+    this.train = train;
+    this.testSplit = splitTestSet(n, this.config.heldOutFraction, this.config.validationFraction, this.config.seed);
     this.instrumented = instrumentLayersModel(model, graph);
+  }
+
+  get phase(): RepairPhase {
+    if (this.derived) return 'derived';
+    if (this.prepared) return 'searching';
+    if (this.localization && this.blockIndex !== null) return 'localized';
+    return this.failures ? 'failures' : 'created';
   }
 
   get isProbabilities(): boolean {
     return this.instrumented.outputKind === 'probabilities';
+  }
+
+  get cleanSource(): CleanSource {
+    return this.train ? 'training set' : 'working set (no training set given)';
   }
 
   /** Applies the drift and collects the model's failures on the repair pool. */
@@ -80,18 +109,16 @@ export class RepairSession {
     const failures = await collectFailures(this.instrumented, pool, { cap: failureCap, seed }, cancel, onProgress);
     const heldOut = subset(this.corrupted, this.testSplit.heldOut);
     const predicted = await predictClasses(this.instrumented, heldOut, 256, cancel);
-    let correct = 0;
-    predicted.forEach((p, i) => (correct += p === heldOut.labels[i] ? 1 : 0));
     this.failures = {
       corruption,
       severity,
       workingSize: this.clean.count,
       repairPoolSize: pool.count,
+      validationSize: this.testSplit.validation.length,
       heldOutSize: heldOut.count,
       failures,
-      heldOutAccuracy: heldOut.count ? correct / heldOut.count : 0,
+      heldOutAccuracy: accuracyOf(predicted, heldOut.labels),
     };
-    this.phase = 'failures';
     return this.failures;
   }
 
@@ -102,7 +129,6 @@ export class RepairSession {
     const examples = subset(pool, [...f.failures.failingIndices, ...f.failures.passingIndices], 'localization examples');
     this.localization = await localize(this.instrumented, examples, { seed: this.config.seed, ...this.config.localize }, cancel, onProgress);
     this.blockIndex = this.suggestedBlock();
-    this.phase = 'localized';
     return this.localization;
   }
 
@@ -121,137 +147,164 @@ export class RepairSession {
     }
     this.disposeSearch();
     this.blockIndex = index;
-    this.phase = 'localized';
   }
 
-  /** Builds D_repair, caches the frozen prefix's outputs, and creates the supernet search. */
+  /**
+   * Builds D_repair (the failures plus clean training images, with the original model's
+   * probabilities on the clean ones), the validation sets, caches the frozen prefix's outputs,
+   * and creates the supernet, which starts as the original block (function-preserving).
+   */
   async startSearch(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<void> {
     const f = this.requireFailures();
-    if (this.blockIndex === null) throw new LabError('Choose a block to repair first.', { field: 'block', fix: 'Run localization or pick a block.' });
+    const blockIndex = this.requireBlock();
     this.disposeSearch();
     const pool = this.testSplit.repairPool;
     const failures = f.failures.failingIndices.map((i) => pool[i]);
     const failing = new Set(failures);
-    const cleanCandidates = pool.filter((i) => !failing.has(i));
-    this.splits = buildRepairSplits(failures, cleanCandidates, this.clean.labels, { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure, validationFraction: 0.2 });
-    this.split = splitModel(this.model, this.graph, this.blockIndex);
-    const prefix = this.split.prefix;
-    const parts = [this.splits.weights, this.splits.alpha, this.splits.validation] as const;
-    const total = parts.reduce((s, p) => s + p.length, 0) * 2;
-    const report = phaseReporter('caching the frozen prefix', total, onProgress);
-    let done = 0;
-    const cache = async (examples: typeof parts[number], name: string) => {
-      const ds = gatherExamples(this.clean, this.corrupted, examples, name);
-      const start = done;
-      const out = await cacheBlockInputs(prefix, ds, failureFlags(examples), 256, cancel, (k) => report((done = start + k)));
-      return out;
+    const cleanFrom = this.train ?? this.clean;
+    const cleanCandidates = this.train ? Array.from({ length: this.train.count }, (_, i) => i) : pool.filter((i) => !failing.has(i));
+    this.splits = buildRepairSplits(failures, cleanCandidates, this.clean.labels, cleanFrom.labels, this.train ? 'train' : 'clean', { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure });
+    const split = splitModel(this.model, this.graph, blockIndex);
+    const sources = { clean: this.clean, corrupted: this.corrupted, train: this.train };
+    const report = phaseReporter('caching the frozen prefix', 6, onProgress);
+    const teacherOf = (ds: Dataset, examples: readonly RepairExample[]) => distillTargets(this.model, ds, examples, this.isProbabilities);
+    const cached = async (ds: Dataset, flags: Uint8Array | undefined, step: number, teacher?: DistillTargets): Promise<Split> => {
+      const out = await cacheBlockInputs(split.prefix, ds, flags, 256, cancel);
+      report(step);
+      return teacher ? { ...out, teacher } : out;
     };
-    const weights = await cache(this.splits.weights, 'S_w');
-    const alpha = await cache(this.splits.alpha, 'S_alpha');
-    const validationDs = gatherExamples(this.clean, this.corrupted, this.splits.validation, 'validation');
-    const validation = await cache(this.splits.validation, 'validation');
-    const adversarialDs = await adversarialCopies(this.instrumented, validationDs, this.config.localize.epsilon ?? 0.1, 128, cancel);
-    const adversarial = await cacheBlockInputs(prefix, adversarialDs, undefined, 256, cancel, (k) => report(done + k));
-    this.searchData = { weights, alpha, validation, adversarial };
-    const used = new Set([...this.splits.validation, ...this.splits.validationFailures].map((e) => e.index));
-    const distillExamples = cleanCandidates.filter((i) => !used.has(i)).slice(0, this.config.distillSize).map((index) => ({ index, source: 'clean' as const, label: this.clean.labels[index], isFailure: false }));
-    const heldOutExamples = [...this.splits.validation, ...this.splits.validationFailures];
-    this.heldOutInputs = await cacheBlockInputs(prefix, gatherExamples(this.clean, this.corrupted, heldOutExamples, 'held-out validation'), failureFlags(heldOutExamples), 256, cancel);
-    this.distillInputs = await cacheBlockInputs(prefix, gatherExamples(this.clean, this.corrupted, distillExamples, 'distill'), undefined, 256, cancel);
-    const block = this.graph.blocks[this.blockIndex];
+    const imagesOf = async (examples: readonly RepairExample[], name: string) => {
+      const ds = gatherExamples(sources, examples, name);
+      return { ds, flags: failureFlags(examples), teacher: await teacherOf(ds, examples) };
+    };
+    const w = await imagesOf(this.splits.weights, 'S_w');
+    const a = await imagesOf(this.splits.alpha, 'S_alpha');
+    const validationClean = subset(this.clean, this.testSplit.validation, 'validation (clean)');
+    const validationDrift = subset(this.corrupted, this.testSplit.validation, 'validation (drifted)');
+    const weights = await cached(w.ds, w.flags, 1, w.teacher);
+    const alpha = await cached(a.ds, a.flags, 2, a.teacher);
+    const validation = await cached(validationClean, undefined, 3);
+    const drift = await cached(validationDrift, undefined, 4);
+    const adversarialDs = await adversarialCopies(this.instrumented, validationClean, this.config.localize.epsilon ?? 0.1, 128, cancel);
+    const adversarial = await cached(adversarialDs, undefined, 5);
+    const train = joinSplits(weights, alpha);
+    const data: SearchData = { weights, alpha, validation, adversarial, drift };
+    const asSplit = (ds: Dataset, flags?: Uint8Array, teacher?: DistillTargets): Split => ({ inputs: ds.images, labels: ds.labels, shape: [ds.count, ds.height, ds.width, ds.channels], isFailure: flags, teacher });
+    const images = {
+      train: joinSplits(asSplit(w.ds, w.flags, w.teacher), asSplit(a.ds, a.flags, a.teacher)),
+      validation: { clean: asSplit(validationClean), drift: asSplit(validationDrift) },
+    };
+    const original = await scoreCandidate(modelLogits(this.model, this.isProbabilities), images.validation, 0);
+    report(6);
+    const block = this.graph.blocks[blockIndex];
     const isProbabilities = this.isProbabilities;
-    const split = this.split;
-    this.search = createSearch(
+    const search = createSearch(
       {
         ...this.config.search,
-        alpha: this.config.search.alphaLearningRate ? { learningRate: this.config.search.alphaLearningRate } : undefined,
+        residual: false,
+        alpha: { learningRate: this.config.search.alphaLearningRate },
+        weights: { learningRate: this.config.search.weightLearningRate, learningRateMin: this.config.search.weightLearningRate / 25 },
+        distillWeight: this.config.distillWeight,
         seed: this.config.seed,
         outputChannels: block.outputShape[2],
         stride: block.stride === 2 ? 2 : 1,
-        outputRelu: this.instrumented.nonNegativeOutputs[this.blockIndex],
+        outputRelu: this.instrumented.nonNegativeOutputs[blockIndex],
       },
-      this.searchData,
+      data,
       (blockOut) => asLogits(split.suffix(blockOut), isProbabilities),
+      [],
+      (x) => split.block(x),
     );
+    this.prepared = {
+      split,
+      search,
+      data,
+      deriveData: { train, cleanTrain: rowsWhere(train, (i) => train.isFailure?.[i] !== 1), validation: { clean: validation, drift } },
+      images,
+      original,
+    };
     this.history = [];
-    if (this.config.warmupEpochs > 0 && this.distillInputs) {
-      await this.search.warmup(this.distillInputs, (x) => split.block(x), this.config.warmupEpochs, cancel, onProgress);
-    }
-    this.phase = 'searching';
   }
 
   /** One epoch of alternating α / weight updates. */
   async searchEpoch(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<EpochMetrics> {
-    const metrics = await this.requireSearch().step(cancel, onProgress);
+    const metrics = await this.requirePrepared().search.step(cancel, onProgress);
     this.history.push(metrics);
     return metrics;
   }
 
   stepAlpha(): Promise<number> {
-    return this.requireSearch().stepAlpha();
+    return this.requirePrepared().search.stepAlpha();
   }
 
   stepWeights(): Promise<number> {
-    return this.requireSearch().stepWeights();
+    return this.requirePrepared().search.stepWeights();
   }
 
   currentGenotype(): Promise<Genotype> {
-    return this.requireSearch().genotype();
+    return this.requirePrepared().search.genotype();
   }
 
   /** The live search (checkpointing reads and restores its state). */
   get activeSearch(): Search | null {
-    return this.search;
+    return this.prepared?.search ?? null;
   }
 
-  /** Derives the discrete block, fine-tunes it on D_repair and splices it into a new model. */
+  /** Derives the discrete block from the search's genotype, fine-tunes it and applies the do-no-harm selection. */
   async derive(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<DerivedModel> {
-    const search = this.requireSearch();
-    const genotype = await search.genotype();
+    const genotype = await this.requirePrepared().search.genotype();
     this.derived?.dispose();
-    this.derived = await deriveRepairedModel({
+    this.derived = null;
+    this.derived = await this.deriveWith(genotype, cancel, onProgress);
+    return this.derived;
+  }
+
+  /** Derive + fine-tune + selection for any genotype of this search space (the random-genotype control uses it too). */
+  async deriveWith(genotype: Genotype, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<DerivedModel> {
+    const p = this.requirePrepared();
+    const blockIndex = this.requireBlock();
+    return deriveRepairedModel({
       model: this.model,
       graph: this.graph,
-      blockIndex: this.blockIndex!,
+      blockIndex,
       genotype,
-      residual: this.config.search.residual,
-      outputRelu: this.instrumented.nonNegativeOutputs[this.blockIndex!],
-      data: this.searchData!,
-      heldOut: this.heldOutInputs!,
-      distill: this.distillInputs && this.config.distillEpochs > 0 ? { inputs: this.distillInputs, teacher: (x) => this.split!.block(x), epochs: this.config.distillEpochs } : null,
-      suffix: (x) => asLogits(this.split!.suffix(x), this.isProbabilities),
+      outputRelu: this.instrumented.nonNegativeOutputs[blockIndex],
+      inherit: { parts: p.search.cell.parts, ops: p.search.ops },
+      data: p.deriveData,
+      original: p.original,
+      suffix: (x) => asLogits(p.split.suffix(x), this.isProbabilities),
       finetune: this.config.finetune,
+      distillWeight: this.config.distillWeight,
       seed: this.config.seed,
       cancel,
       onProgress,
     });
-    this.phase = 'derived';
-    return this.derived;
   }
 
-  /** The cached block inputs of the current search (for baselines on the same data). */
+  /** Data every method shares (baselines train and select on exactly this). */
+  get repairData(): { images: PreparedRepair['images']; original: CandidateScore } | null {
+    return this.prepared ? { images: this.prepared.images, original: this.prepared.original } : null;
+  }
+
+  /** The cached block inputs of the current search. */
   get cachedData(): SearchData | null {
-    return this.searchData;
+    return this.prepared?.data ?? null;
   }
 
   get splitModel(): SplitModel | null {
-    return this.split;
+    return this.prepared?.split ?? null;
   }
 
   dispose(): void {
     this.disposeSearch();
-    this.derived?.dispose();
-    this.derived = null;
   }
 
   private disposeSearch(): void {
-    this.search?.dispose();
-    this.search = null;
-    this.split?.dispose();
-    this.split = null;
-    this.searchData = null;
-    this.distillInputs = null;
-    this.heldOutInputs = null;
+    this.derived?.dispose();
+    this.derived = null;
+    this.prepared?.search.dispose();
+    this.prepared?.split.dispose();
+    this.prepared = null;
   }
 
   private requireFailures(): FailureSummary {
@@ -259,10 +312,47 @@ export class RepairSession {
     return this.failures;
   }
 
-  private requireSearch(): Search {
-    if (!this.search) throw new LabError('Start the search first.', { field: 'search', fix: 'Choose a block and start the search.' });
-    return this.search;
+  private requireBlock(): number {
+    if (this.blockIndex === null) throw new LabError('Choose a block to repair first.', { field: 'block', fix: 'Run localization or pick a block.' });
+    return this.blockIndex;
   }
+
+  private requirePrepared(): PreparedRepair {
+    if (!this.prepared) throw new LabError('Start the search first.', { field: 'search', fix: 'Choose a block and start the search.' });
+    return this.prepared;
+  }
+}
+
+/** The whole model as a LogitsFn over images (inference mode). */
+export function modelLogits(model: tf.LayersModel, isProbabilities: boolean): LogitsFn {
+  return (x) => asLogits(model.apply(x, { training: false }) as tf.Tensor, isProbabilities);
+}
+
+/** The original model's class probabilities on the clean examples of `ds` (the distillation targets). */
+async function distillTargets(model: tf.LayersModel, ds: Dataset, examples: readonly RepairExample[], isProbabilities: boolean): Promise<DistillTargets> {
+  const classes = (model.outputs[0].shape.at(-1) ?? 1) as number;
+  const probabilities = new Float32Array(ds.count * classes);
+  const size = ds.height * ds.width * ds.channels;
+  for (let start = 0; start < ds.count; start += 256) {
+    const end = Math.min(ds.count, start + 256);
+    const p = tf.tidy(() => {
+      const out = model.apply(tf.tensor4d(ds.images.subarray(start * size, end * size), [end - start, ds.height, ds.width, ds.channels]), { training: false }) as tf.Tensor;
+      return isProbabilities ? out : tf.softmax(out);
+    });
+    probabilities.set(await p.data(), start * classes);
+    p.dispose();
+  }
+  return { probabilities, classes, mask: Uint8Array.from(examples, (e) => (e.isFailure ? 0 : 1)) };
+}
+
+/** The rows of `split` where `keep` holds (no labels of distillation kept). */
+function rowsWhere(split: Split, keep: (i: number) => boolean): Split {
+  const [n, h, w, c] = split.shape;
+  const rows = Array.from({ length: n }, (_, i) => i).filter(keep);
+  const row = h * w * c;
+  const inputs = new Float32Array(rows.length * row);
+  rows.forEach((r, i) => inputs.set(split.inputs.subarray(r * row, (r + 1) * row), i * row));
+  return { inputs, labels: Int32Array.from(rows, (r) => split.labels[r]), shape: [rows.length, h, w, c] };
 }
 
 /** True when block `index` maps a feature map to a feature map (what a cell can replace). */

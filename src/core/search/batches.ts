@@ -12,6 +12,18 @@ export interface Split {
   labels: Int32Array;
   /** 1 where the example is a failure of the original model, [n]. */
   isFailure?: Uint8Array;
+  /** The original model's class probabilities on the examples that distil them (DistillTargets). */
+  teacher?: DistillTargets;
+}
+
+/**
+ * Output-level distillation targets (learning without forgetting): the original model's
+ * class probabilities, [n, classes] row-major, used only on rows where `mask` is 1 (clean images).
+ */
+export interface DistillTargets {
+  probabilities: Float32Array;
+  classes: number;
+  mask: Uint8Array;
 }
 
 /** The data a search runs on: S_w (weights), S_α (architecture), held-out validation, optional adversarial copies. */
@@ -20,6 +32,8 @@ export interface SearchData {
   alpha: Split;
   validation: Split;
   adversarial?: Split;
+  /** Drifted validation images (accDrift). */
+  drift?: Split;
 }
 
 /** A batch on the device; whoever gathers it disposes it (`disposeBatch`). */
@@ -27,9 +41,11 @@ export interface Batch {
   x: tf.Tensor4D;
   labels: tf.Tensor1D;
   size: number;
+  /** Teacher probabilities [size, classes] and the 0/1 row mask [size], when the split has them. */
+  teacher?: { probabilities: tf.Tensor2D; mask: tf.Tensor1D };
 }
 
-const SPLIT_NAMES = ['weights', 'alpha', 'validation', 'adversarial'] as const;
+const SPLIT_NAMES = ['weights', 'alpha', 'validation', 'adversarial', 'drift'] as const;
 
 /** Checks every split is consistent and all share one [h, w, c]; returns that shape. */
 export function validateSearchData(data: SearchData): [number, number, number] {
@@ -61,12 +77,20 @@ export function gatherBatch(split: Split, indices: readonly number[]): Batch {
     values.set(split.inputs.subarray(index * row, (index + 1) * row), i * row);
     labels[i] = split.labels[index];
   });
-  return { x: tf.tensor4d(values, [indices.length, h, w, c]), labels: tf.tensor1d(labels, 'int32'), size: indices.length };
+  const batch: Batch = { x: tf.tensor4d(values, [indices.length, h, w, c]), labels: tf.tensor1d(labels, 'int32'), size: indices.length };
+  const t = split.teacher;
+  if (t) {
+    const probabilities = new Float32Array(indices.length * t.classes);
+    indices.forEach((index, i) => probabilities.set(t.probabilities.subarray(index * t.classes, (index + 1) * t.classes), i * t.classes));
+    batch.teacher = { probabilities: tf.tensor2d(probabilities, [indices.length, t.classes]), mask: tf.tensor1d(Float32Array.from(indices, (index) => t.mask[index])) };
+  }
+  return batch;
 }
 
 export function disposeBatch(batch: Batch): void {
   batch.x.dispose();
   batch.labels.dispose();
+  if (batch.teacher) tf.dispose([batch.teacher.probabilities, batch.teacher.mask]);
 }
 
 /** Consecutive chunks of `order` of at most `batchSize` (for evaluation passes). */

@@ -5,9 +5,11 @@ import { createRng, shuffled, type Rng } from '../random';
 import type { EpochMetrics, Genotype, ProgressCallback } from '../types';
 import { createArchitect, weightGrads, type LossFn, type UnrollContext } from './architect';
 import { disposeBatch, gatherBatch, indicesWhere, validateSearchData, type Batch, type SearchData, type Split } from './batches';
-import { createCell, edgeCount } from './cell';
+import { createCell, edgeCount, type Cell } from './cell';
 import { validateSearchConfig, type SearchConfig, type SearchConfigInput } from './config';
 import { countCorrect } from './evaluate';
+import { repairLoss } from './repair-loss';
+import { normalisedEntropy } from './entropy';
 import { parseGenotype } from './genotype';
 import { clipByGlobalNorm, createAdam, createSgd } from './optimizers';
 import { PRESETS, cosineLearningRate } from './presets';
@@ -19,6 +21,9 @@ export type { SearchState } from './state';
 
 /** The frozen rest of the model: block output [N,H',W',Cout] → logits [N, classes]. */
 export type Suffix = (blockOut: tf.Tensor4D) => tf.Tensor;
+
+/** The original block, frozen: block input → block output (the path the cell corrects). */
+export type BaseBlock = (x: tf.Tensor4D) => tf.Tensor;
 
 /** A running block search (DARTS train_search.py), one epoch per `step()`. */
 export interface Search {
@@ -43,13 +48,9 @@ export interface Search {
   step(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<EpochMetrics>;
   alphaSoftmax(): Promise<number[][]>;
   genotype(): Promise<Genotype>;
-  /**
-   * Warm-up before the bilevel epochs: the cell weights learn to reproduce `teacher` (the
-   * original block) on clean block inputs, so the frozen suffix sees familiar features and the
-   * first α updates are meaningful. Resolves to the relative feature error per epoch.
-   */
-  warmup(inputs: Split, teacher: (x: tf.Tensor4D) => tf.Tensor, epochs: number, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<number[]>;
   getState(): Promise<SearchState>;
+  /** The supernet block (derive inherits its trained weights). */
+  readonly cell: Cell;
   setState(state: SearchState): void;
   dispose(): void;
 }
@@ -63,27 +64,27 @@ const rowsOf = (flat: ArrayLike<number>, rows: number, columns: number): number[
 /**
  * Creates a search over cached block inputs. `suffix` is called inside the search's tidy
  * scopes; `extraVariables` (e.g. suffix weights) train with the cell weights when given.
+ * With `base` (the original block) the cell is a zero-initialised correction of it, so the
+ * search starts from the original model's function (CellSpec.correction).
  * Deterministic for `config.seed` on a given backend.
  */
-export function createSearch(input: SearchConfigInput, data: SearchData, suffix: Suffix, extraVariables: tf.Variable[] = []): Search {
+export function createSearch(input: SearchConfigInput, data: SearchData, suffix: Suffix, extraVariables: tf.Variable[] = [], base?: BaseBlock): Search {
   const config = validateSearchConfig(input);
   const [h, w, cin] = validateSearchData(data);
   const { steps, ops } = PRESETS[config.preset];
   checkSuffix(data.weights, [Math.ceil(h / config.stride), Math.ceil(w / config.stride), config.outputChannels], suffix);
   const initRng = createRng(config.seed);
   let rng: Rng = createRng(config.seed ^ 0x5eed);
-  const cell = createCell({ inputShape: [h, w, cin], outputChannels: config.outputChannels, stride: config.stride, steps, ops, residual: config.residual, outputRelu: config.outputRelu }, initRng);
-  const loss: LossFn<Batch> = (batch, alpha, training) =>
-    tf.tidy(() => {
-      const logits = suffix(cell.apply(batch.x, tf.softmax(alpha), training));
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1] ?? 1), logits) as tf.Scalar;
-    });
+  const cell = createCell({ inputShape: [h, w, cin], outputChannels: config.outputChannels, stride: config.stride, steps, ops, residual: config.residual, outputRelu: config.outputRelu, correction: base !== undefined }, initRng);
+  const blockOut = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): tf.Tensor4D =>
+    tf.tidy(() => cell.apply(x, alphaSoftmax, training, base ? (base(x) as tf.Tensor4D) : undefined));
+  const loss: LossFn<Batch> = (batch, alpha, training) => tf.tidy(() => repairLoss(suffix(blockOut(batch.x, tf.softmax(alpha), training)), batch, config.distillWeight));
   const architect = createArchitect<Batch>([edgeCount(steps), ops.length], config.alpha, config.order, initRng, loss);
   const weights = [...cell.variables, ...extraVariables];
   const sgd = createSgd(weights, config.weights);
   let epoch = 0;
 
-  const forward = (x: tf.Tensor4D): tf.Tensor => tf.tidy(() => suffix(cell.apply(x, architect.softmax(), false)));
+  const forward = (x: tf.Tensor4D): tf.Tensor => tf.tidy(() => suffix(blockOut(x, architect.softmax(), false)));
   const unroll = (): UnrollContext => ({ weights, momentumBuffers: sgd.slots, learningRate: sgd.learningRate, momentum: config.weights.momentum, weightDecay: config.weights.weightDecay });
   const sample = (split: Split): number[] => shuffled(range(split.shape[0]), rng).slice(0, config.batchSize);
   const setLearningRate = () => {
@@ -181,37 +182,6 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
       return parseGenotype(await search.alphaSoftmax(), steps, ops);
     },
 
-    async warmup(inputs, teacher, epochs, cancel, onProgress) {
-      const adam = createAdam(cell.variables, { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
-      const perEpoch = Math.max(1, Math.ceil(inputs.shape[0] / config.batchSize));
-      const report = phaseReporter('search: warm-up (reproducing the original block)', epochs * perEpoch, onProgress);
-      const errors: number[] = [];
-      try {
-        for (let e = 0; e < epochs; e++) {
-          let sum = 0;
-          const order = shuffled(range(inputs.shape[0]), rng);
-          for (let b = 0; b < perEpoch; b++) {
-            cancel?.throwIfCancelled('warm-up');
-            const batch = gatherBatch(inputs, order.slice(b * config.batchSize, (b + 1) * config.batchSize));
-            const target = tf.tidy(() => teacher(batch.x));
-            const { value, grads } = weightGrads(
-              () => tf.tidy(() => tf.losses.meanSquaredError(target, cell.apply(batch.x, architect.softmax(), true)).div(target.square().mean().add(1e-6)) as tf.Scalar),
-              cell.variables,
-            );
-            adam.apply(grads);
-            tf.dispose([...grads, target]);
-            disposeBatch(batch);
-            sum += await readScalar(value);
-            report(e * perEpoch + b + 1);
-          }
-          errors.push(sum / perEpoch);
-        }
-      } finally {
-        adam.dispose();
-      }
-      return errors;
-    },
-
     async getState() {
       return {
         version: 1,
@@ -236,6 +206,8 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
       rng = createRng(config.seed, state.rngState);
     },
 
+    cell,
+
     dispose() {
       sgd.dispose();
       architect.dispose();
@@ -253,13 +225,14 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
       countCorrect(data.alpha, failA, config.batchSize, forward),
       countCorrect(data.validation, range(data.validation.shape[0]), config.batchSize, forward),
       data.adversarial ? countCorrect(data.adversarial, range(data.adversarial.shape[0]), config.batchSize, forward) : tf.scalar(0),
+      data.drift ? countCorrect(data.drift, range(data.drift.shape[0]), config.batchSize, forward) : tf.scalar(0),
     ];
     const softmax = architect.softmax();
     const packed = tf.tidy(() => tf.concat([lossSums.div(batches), tf.stack(counts), softmax.flatten()]));
     tf.dispose([...counts, softmax]);
     const values = await packed.data();
     packed.dispose();
-    const alphaSoftmax = rowsOf(values.subarray(6), softmax.shape[0], ops.length);
+    const alphaSoftmax = rowsOf(values.subarray(7), softmax.shape[0], ops.length);
     const wallMs = performance.now() - started;
     const ratio = (correct: number, n: number) => (n > 0 ? correct / n : Number.NaN);
     return {
@@ -269,7 +242,9 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
       accFailures: ratio(values[2] + values[3], failW.length + failA.length),
       accValidation: ratio(values[4], data.validation.shape[0]),
       accAdversarial: data.adversarial ? ratio(values[5], data.adversarial.shape[0]) : Number.NaN,
+      accDrift: data.drift ? ratio(values[6], data.drift.shape[0]) : Number.NaN,
       alphaSoftmax,
+      alphaEntropy: normalisedEntropy(alphaSoftmax),
       ops: [...ops],
       genotype: parseGenotype(alphaSoftmax, steps, ops),
       wallMs,

@@ -25,6 +25,13 @@ export interface CellSpec {
   residual: boolean;
   /** End with a ReLU, when the replaced block's output is non-negative (the suffix expects that range). */
   outputRelu?: boolean;
+  /**
+   * Correction mode (function-preserving repair): the cell always ends in Conv1×1 and an affine
+   * BN whose γ and β start at zero, and `apply` adds the original block's output `base` before
+   * the final ReLU. At initialisation the cell outputs exactly `base` (ReLU(base) = base for a
+   * non-negative block output), so the repaired model starts as the original model.
+   */
+  correction?: boolean;
 }
 
 /** The supernet block: [N,H,W,Cin] → [N,⌈H/s⌉,⌈W/s⌉,Cout]; α is passed in, not owned. */
@@ -34,11 +41,25 @@ export interface Cell {
   readonly channels: number;
   /** Output shape without batch dimension. */
   readonly outputShape: [number, number, number];
-  /** `alphaSoftmax` is [edgeCount(steps), ops.length], rows in edgeIndex order. */
-  apply(x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): tf.Tensor4D;
+  /**
+   * `alphaSoftmax` is [edgeCount(steps), ops.length], rows in edgeIndex order. `base` (the
+   * original block's output, required in correction mode) is added before the final ReLU.
+   */
+  apply(x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean, base?: tf.Tensor4D): tf.Tensor4D;
+  /** The parts in build order, for weight inheritance by the derived block. */
+  readonly parts: CellParts;
   readonly variables: tf.Variable[];
   readonly buffers: tf.Variable[];
   dispose(): void;
+}
+
+/** The cell's sub-ops, named by role (derive.ts maps each to Keras layers). */
+export interface CellParts {
+  preprocess: Op;
+  /** Mixed op per edge, in edgeIndex order. */
+  edges: MixedOp[];
+  /** Conv1×1 + BN to Cout (always present in correction mode). */
+  project: Op | null;
 }
 
 const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
@@ -67,13 +88,16 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
   for (let node = 1; node <= steps; node++) {
     for (let from = 0; from < node; from++) edges.push(createMixedOp(spec.ops, channels, from === 0 ? stride : 1, rng));
   }
-  const project: Op | null = steps * channels === cout ? null : sequence(conv(steps * channels, cout, 1, 1, rng), batchNorm(cout, false));
+  const correction = spec.correction === true;
+  const needsProject = correction || steps * channels !== cout;
+  const project: Op | null = needsProject ? sequence(conv(steps * channels, cout, 1, 1, rng), batchNorm(cout, correction, correction ? 0 : 1)) : null;
   let shortcut: Op | null = null;
-  if (spec.residual) shortcut = cin === cout && stride === 1 ? identity() : sequence(conv(cin, cout, 1, stride, rng), batchNorm(cout, false));
+  if (spec.residual && !correction) shortcut = cin === cout && stride === 1 ? identity() : sequence(conv(cin, cout, 1, stride, rng), batchNorm(cout, false));
   const parts: { variables: tf.Variable[]; buffers: tf.Variable[]; dispose(): void }[] = [preprocess, ...edges, ...(project ? [project] : []), ...(shortcut ? [shortcut] : [])];
 
-  const apply = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): tf.Tensor4D =>
+  const apply = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean, base?: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
+      if (correction && !base) throw new RangeError('A correction cell needs the original block output (base).');
       if (alphaSoftmax.shape[0] !== edgeCount(steps) || alphaSoftmax.shape[1] !== spec.ops.length) {
         throw new RangeError(`alphaSoftmax must be [${edgeCount(steps)}, ${spec.ops.length}], got [${alphaSoftmax.shape}].`);
       }
@@ -86,6 +110,7 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
       let out = tf.concat(nodes.slice(1), 3) as tf.Tensor4D;
       if (project) out = project.apply(out, training);
       if (shortcut) out = out.add(shortcut.apply(x, training));
+      if (correction && base) out = out.add(base);
       return spec.outputRelu ? tf.relu(out) : out;
     });
 
@@ -94,6 +119,7 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
     channels,
     outputShape: [Math.ceil(h / stride), Math.ceil(w / stride), cout],
     apply,
+    parts: { preprocess, edges, project },
     variables: parts.flatMap((p) => p.variables),
     buffers: parts.flatMap((p) => p.buffers),
     dispose: () => parts.forEach((p) => p.dispose()),

@@ -22,6 +22,8 @@ export interface SearchConfig {
   seed: number;
   /** α gradient: 'first' (default) or 'second' (unrolled, about 3× the work per α step). */
   order: SearchOrder;
+  /** Weight of the output-distillation term of the repair loss (repair-loss.ts). */
+  distillWeight: number;
   alpha: AlphaHyperparameters;
   weights: WeightHyperparameters;
 }
@@ -38,6 +40,7 @@ export const DEFAULT_SEARCH_CONFIG: Omit<SearchConfig, 'outputChannels' | 'strid
   batchSize: DARTS_HYPERPARAMETERS.batchSize,
   seed: 0,
   order: 'first',
+  distillWeight: 1,
   alpha: DARTS_HYPERPARAMETERS.alpha,
   weights: DARTS_HYPERPARAMETERS.weights,
 };
@@ -82,6 +85,7 @@ export function validateSearchConfig(input: SearchConfigInput): SearchConfig {
     ['weights.weightDecay', config.weights.weightDecay],
     ['weights.learningRateMin', config.weights.learningRateMin],
   ];
+  nonNegative.push(['distillWeight', config.distillWeight]);
   for (const [field, v] of nonNegative) if (!(v >= 0 && Number.isFinite(v))) fail(field, `${field} must be ≥ 0, got ${v}.`, 'Use the DARTS default.');
   if (config.weights.learningRateMin > config.weights.learningRate) fail('weights.learningRateMin', 'the final learning rate exceeds the initial one.', 'Lower weights.learningRateMin.');
   return config;

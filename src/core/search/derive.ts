@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import type { Genotype } from '../types';
 import { samePadding } from './ops/pool';
+import type { Op } from './ops/op';
+import type { CellParts } from './cell';
+import { edgeIndex } from './layout';
 import { isOpName, type OpName } from './primitives';
 
 /** The block contract the derived block must keep, and how to build it. */
@@ -19,6 +22,27 @@ export interface DerivedBlockSpec {
   namePrefix?: string;
   /** Seeds the He-normal kernel initialisers. */
   seed?: number;
+  /**
+   * Correction mode (CellSpec.correction): the block computes `base(input)` (the original
+   * block, rebuilt from Keras layers) plus the cell's Conv1×1-BN correction, then the optional
+   * ReLU; `residual` is then ignored (the original block is the shortcut).
+   */
+  base?: (input: Sym) => Sym;
+  /**
+   * Parameter inheritance: the supernet the genotype came from and its α column order. Every
+   * derived layer then starts with the weights (and BN running statistics) of the same op on the
+   * same edge of the supernet instead of a fresh initialisation.
+   */
+  inherit?: { parts: CellParts; ops: readonly OpName[] };
+}
+
+/** Weights of one search op as used by inheritance: trainable variables and BN buffers in build order. */
+type OpSource = Pick<Op, 'variables' | 'buffers'>;
+
+/** Keras BN weights [γ, β, moving mean, moving variance] from a search BN's buffers (and γ, β when affine). */
+function bnWeights(buffers: readonly tf.Tensor[], affine: readonly tf.Tensor[] = []): tf.Tensor[] {
+  const [mean, variance] = buffers;
+  return affine.length === 2 ? [affine[0], affine[1], mean, variance] : [tf.onesLike(mean), tf.zerosLike(mean), mean, variance];
 }
 
 type Sym = tf.SymbolicTensor;
@@ -59,72 +83,106 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
     let seed = spec.seed ?? 0;
     const name = (kind: string) => `${prefix}_${++count}_${kind}`;
     const init = () => tf.initializers.heNormal({ seed: seed++ });
-    const call = (layer: Layer, x: Sym | Sym[]): Sym => layer.apply(x) as Sym;
+    /** Applies `layer`; with `weights`, the (now built) layer takes them (inheritance). */
+    const call = (layer: Layer & { setWeights?: (w: tf.Tensor[]) => void }, x: Sym | Sym[], weights?: () => tf.Tensor[]): Sym => {
+      const out = layer.apply(x) as Sym;
+      if (weights) tf.tidy(() => layer.setWeights!(weights()));
+      return out;
+    };
     const relu = (x: Sym) => call(tf.layers.activation({ activation: 'relu', name: name('relu') }), x);
-    const bn = (x: Sym) => call(tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: name('bn') }), x);
-    const conv1x1 = (x: Sym, filters: number, strides: number) =>
-      call(tf.layers.conv2d({ filters, kernelSize: 1, strides, padding: 'same', useBias: false, kernelInitializer: init(), name: name('conv') }), x);
+    const bn = (x: Sym, weights?: () => tf.Tensor[]) => call(tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: name('bn') }), x, weights);
+    const conv1x1 = (x: Sym, filters: number, strides: number, kernel?: tf.Tensor) =>
+      call(tf.layers.conv2d({ filters, kernelSize: 1, strides, padding: 'same', useBias: false, kernelInitializer: init(), name: name('conv') }), x, kernel && (() => [kernel]));
 
     const [h, w, cin] = spec.inputShape;
     const cout = spec.outputShape[2];
     const channels = Math.ceil(cout / spec.steps);
+    const inherited = spec.inherit;
 
-    const sepConv = (x: Sym, k: number, s: number): Sym => {
-      const half = (y: Sym, stride: number) =>
-        bn(call(tf.layers.separableConv2d({ filters: channels, kernelSize: k, strides: stride, padding: 'same', useBias: false, depthwiseInitializer: init(), pointwiseInitializer: init(), name: name(`sep${k}`) }), relu(y)));
-      return half(half(x, s), 1);
+    const separable = (y: Sym, k: number, stride: number, dilation: number, padding: 'same' | 'valid', src: OpSource | undefined, at: number) =>
+      call(
+        tf.layers.separableConv2d({ filters: channels, kernelSize: k, strides: stride, dilationRate: dilation, padding, useBias: false, depthwiseInitializer: init(), pointwiseInitializer: init(), name: name(dilation > 1 ? `dil${k}` : `sep${k}`) }),
+        y,
+        src && (() => [src.variables[at], src.variables[at + 1]]),
+      );
+    const sepConv = (x: Sym, k: number, s: number, src?: OpSource): Sym => {
+      const half = (y: Sym, stride: number, at: number) => bn(separable(relu(y), k, stride, 1, 'same', src, 2 * at), src && (() => bnWeights(src.buffers.slice(2 * at, 2 * at + 2))));
+      return half(half(x, s, 0), 1, 1);
     };
     // DARTS DilConv (ReLU, dilated depthwise, 1×1, BN) is a SeparableConv2D with dilation 2.
     // Not DepthwiseConv2D: tfjs-layers 4.22 silently ignores its dilationRate. tfjs refuses
     // stride > 1 with dilation > 1, so for stride 2 pad as 'same' would for the strided
     // output, convolve 'valid' at stride 1, then keep every second pixel (1×1 pool, stride 2).
-    const dilConv = (x: Sym, k: number, s: number): Sym => {
+    const dilConv = (x: Sym, k: number, s: number, src?: OpSource): Sym => {
       const r = relu(x);
-      const separable = (y: Sym, padding: 'same' | 'valid') =>
-        call(tf.layers.separableConv2d({ filters: channels, kernelSize: k, dilationRate: 2, padding, useBias: false, depthwiseInitializer: init(), pointwiseInitializer: init(), name: name(`dil${k}`) }), y);
-      if (s === 1) return bn(separable(r, 'same'));
+      const norm = (y: Sym) => bn(y, src && (() => bnWeights(src.buffers)));
+      if (s === 1) return norm(separable(r, k, 1, 2, 'same', src, 0));
       const effective = 2 * k - 1;
       const padded = call(tf.layers.zeroPadding2d({ padding: [samePadding(h, effective, s), samePadding(w, effective, s)], name: name('pad') }), r);
-      return bn(call(tf.layers.averagePooling2d({ poolSize: 1, strides: s, padding: 'valid', name: name('subsample') }), separable(padded, 'valid')));
+      return norm(call(tf.layers.averagePooling2d({ poolSize: 1, strides: s, padding: 'valid', name: name('subsample') }), separable(padded, k, 1, 2, 'valid', src, 0)));
     };
-    const factorizedReduce = (x: Sym): Sym => {
+    const factorizedReduce = (x: Sym, src?: OpSource): Sym => {
       const r = relu(x);
       const shifted = call(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: name('pad') }), call(tf.layers.cropping2D({ cropping: [[1, 0], [1, 0]], name: name('crop') }), r));
       const half = Math.floor(channels / 2);
-      return bn(call(tf.layers.concatenate({ name: name('concat') }), [conv1x1(r, half, 2), conv1x1(shifted, channels - half, 2)]));
+      const joined = call(tf.layers.concatenate({ name: name('concat') }), [conv1x1(r, half, 2, src?.variables[0]), conv1x1(shifted, channels - half, 2, src?.variables[1])]);
+      return bn(joined, src && (() => bnWeights(src.buffers)));
     };
-    const op = (opName: OpName, x: Sym, s: number): Sym => {
+    // Pooling is followed by a BN, as in the search op (ops.ts createSearchOp), so both agree.
+    const pool = (kind: 'max' | 'avg', x: Sym, s: number, src?: OpSource): Sym => {
+      const settings = { poolSize: 3, strides: s, padding: 'same' as const, name: name(`${kind}pool`) };
+      const pooled = call(kind === 'max' ? tf.layers.maxPooling2d(settings) : tf.layers.averagePooling2d(settings), x);
+      return bn(pooled, src && (() => bnWeights(src.buffers)));
+    };
+    const op = (opName: OpName, x: Sym, s: number, src?: OpSource): Sym => {
       switch (opName) {
         case 'max_pool_3x3':
-          return call(tf.layers.maxPooling2d({ poolSize: 3, strides: s, padding: 'same', name: name('maxpool') }), x);
+          return pool('max', x, s, src);
         case 'avg_pool_3x3':
-          return call(tf.layers.averagePooling2d({ poolSize: 3, strides: s, padding: 'same', name: name('avgpool') }), x);
+          return pool('avg', x, s, src);
         case 'skip_connect':
-          return s === 1 ? x : factorizedReduce(x);
+          return s === 1 ? x : factorizedReduce(x, src);
         case 'sep_conv_3x3':
-          return sepConv(x, 3, s);
+          return sepConv(x, 3, s, src);
         case 'sep_conv_5x5':
-          return sepConv(x, 5, s);
+          return sepConv(x, 5, s, src);
         case 'dil_conv_3x3':
-          return dilConv(x, 3, s);
+          return dilConv(x, 3, s, src);
         case 'dil_conv_5x5':
-          return dilConv(x, 5, s);
+          return dilConv(x, 5, s, src);
         case 'none':
           throw new LabError('Derived block: none is not an op of a derived cell.', { field: 'genotype', fix: 'Parse the genotype with parseGenotype.' });
       }
     };
+    const edgeSource = (node: number, from: number, opName: OpName): OpSource | undefined => {
+      if (!inherited) return undefined;
+      const column = inherited.ops.indexOf(opName);
+      const candidate = inherited.parts.edges[edgeIndex(node, from)]?.candidates[column];
+      if (!candidate) throw new LabError(`Derived block: the supernet has no ${opName} on edge ${from}→${node}.`, { field: 'inherit', fix: 'Inherit from the supernet the genotype was parsed from.' });
+      return candidate;
+    };
 
-    const nodes: Sym[] = [bn(conv1x1(relu(input), channels, 1))];
+    const pre = inherited?.parts.preprocess;
+    const nodes: Sym[] = [bn(conv1x1(relu(input), channels, 1, pre?.variables[0]), pre && (() => bnWeights(pre.buffers)))];
     for (let node = 1; node <= spec.steps; node++) {
-      const inputs = genotype.edges.filter((e) => e.node === node).map((e) => op(e.op as OpName, nodes[e.from], e.from === 0 ? spec.stride : 1));
+      const inputs = genotype.edges.filter((e) => e.node === node).map((e) => op(e.op as OpName, nodes[e.from], e.from === 0 ? spec.stride : 1, edgeSource(node, e.from, e.op as OpName)));
       nodes.push(inputs.length === 1 ? inputs[0] : call(tf.layers.add({ name: name('add') }), inputs));
     }
     const kept = genotype.concat.map((n) => nodes[n]);
     let out = kept.length === 1 ? kept[0] : call(tf.layers.concatenate({ name: name('concat') }), kept);
-    if (kept.length * channels !== cout) out = bn(conv1x1(out, cout, 1));
-    if (spec.residual) {
-      const shortcut = cin === cout && spec.stride === 1 ? input : bn(conv1x1(input, cout, spec.stride));
-      out = call(tf.layers.add({ name: name('add') }), [out, shortcut]);
+    if (spec.base) {
+      const project = inherited?.parts.project ?? undefined;
+      const corrected = bn(conv1x1(out, cout, 1, project?.variables[0]), () => (project ? bnWeights(project.buffers, project.variables.slice(1, 3)) : bnWeights([tf.zeros([cout]), tf.ones([cout])], [tf.zeros([cout]), tf.zeros([cout])])));
+      out = call(tf.layers.add({ name: name('add') }), [spec.base(input), corrected]);
+    } else {
+      if (kept.length * channels !== cout) {
+        const project = inherited?.parts.project ?? undefined;
+        out = bn(conv1x1(out, cout, 1, project?.variables[0]), project && (() => bnWeights(project.buffers)));
+      }
+      if (spec.residual) {
+        const shortcut = cin === cout && spec.stride === 1 ? input : bn(conv1x1(input, cout, spec.stride));
+        out = call(tf.layers.add({ name: name('add') }), [out, shortcut]);
+      }
     }
     if (spec.outputRelu) out = call(tf.layers.activation({ activation: 'relu', name: name('out_relu') }), out);
     return out;

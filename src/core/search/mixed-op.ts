@@ -7,6 +7,8 @@ import type { OpName } from './primitives';
 export interface MixedOp {
   /** Σ_o weights[o] · o(x); `weights` is this edge's softmax(α), shape [ops]. */
   apply(x: tf.Tensor4D, weights: tf.Tensor1D, training: boolean): tf.Tensor4D;
+  /** One op per α column (derive inherits the kept op's weights from here). */
+  readonly candidates: readonly Op[];
   readonly variables: tf.Variable[];
   readonly buffers: tf.Variable[];
   dispose(): void;
@@ -21,6 +23,7 @@ export function createMixedOp(ops: readonly OpName[], channels: number, stride: 
         const w = tf.unstack(weights);
         return tf.addN(candidates.map((op, i) => op.apply(x, training).mul(w[i]))) as tf.Tensor4D;
       }),
+    candidates,
     variables: candidates.flatMap((op) => op.variables),
     buffers: candidates.flatMap((op) => op.buffers),
     dispose: () => candidates.forEach((op) => op.dispose()),

@@ -36,6 +36,7 @@ export function metrics(epoch: number, accValidation: number): EpochMetrics {
     accValidation,
     accAdversarial: 0.3,
     alphaSoftmax: [[0.5, 0.5]],
+    alphaEntropy: 1,
     ops: ['none', 'skip_connect'],
     genotype: { steps: 1, edges: [{ node: 1, from: 0, op: 'skip_connect' }], concat: [1] },
     wallMs: 10,

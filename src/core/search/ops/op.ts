@@ -86,12 +86,13 @@ export function depthwise(channels: number, kernelSize: number, stride: number, 
 
 /**
  * Batch normalisation over N,H,W. Training: batch statistics (biased variance), running
- * statistics updated with momentum 0.1. Inference: running statistics. `affine` adds γ, β.
+ * statistics updated with momentum 0.1. Inference: running statistics. `affine` adds γ (starting
+ * at `initialGamma`; 0 makes a zero-initialised branch) and β.
  */
-export function batchNorm(channels: number, affine: boolean): Op {
+export function batchNorm(channels: number, affine: boolean, initialGamma = 1): Op {
   const runningMean = constantVariable(channels, 0, false);
   const runningVar = constantVariable(channels, 1, false);
-  const gamma = affine ? constantVariable(channels, 1, true) : null;
+  const gamma = affine ? constantVariable(channels, initialGamma, true) : null;
   const beta = affine ? constantVariable(channels, 0, true) : null;
   const apply = (x: tf.Tensor4D, training: boolean): tf.Tensor4D =>
     tf.tidy(() => {

@@ -1,6 +1,7 @@
 /** Made-up but realistic data for the component gallery (a 4-block CNN, 20 search epochs, images); deterministic. */
 import type { BlockGraph, BlockScore, EpochMetrics, Genotype, LayerInfo } from '../../../core/types';
 import { createRng } from '../../../core/random';
+import { normalisedEntropy } from '../../../core/search/entropy';
 import { cellEdgeCount } from './alpha';
 import type { ImageShape } from './pixels';
 
@@ -101,7 +102,9 @@ export function galleryHistory(epochs = 20, steps = 3): EpochMetrics[] {
       epoch, lossWeights: 2.1 * Math.exp(-2.2 * t) + 0.25 + 0.04 * rng.normal(), lossAlpha: 2.3 * Math.exp(-1.8 * t) + 0.35 + 0.05 * rng.normal(),
       accFailures: Math.min(1, 0.05 + 0.8 * (1 - Math.exp(-3 * t)) + 0.02 * rng.normal()),
       accValidation: 0.93 + 0.04 * t + 0.005 * rng.normal(), accAdversarial: 0.31 + 0.3 * (1 - Math.exp(-2 * t)) + 0.015 * rng.normal(),
-      alphaSoftmax, ops: [...GALLERY_OPS], genotype: parse(alphaSoftmax, steps), wallMs: 2400 + 300 * rng.next(), samplesPerSecond: 410 + 40 * rng.next(),
+      // No rng draw here, so adding the drift series left every other made-up number as it was.
+      accDrift: 0.38 + 0.45 * (1 - Math.exp(-2.5 * t)) + 0.01 * Math.sin(7 * epoch),
+      alphaSoftmax, alphaEntropy: normalisedEntropy(alphaSoftmax), ops: [...GALLERY_OPS], genotype: parse(alphaSoftmax, steps), wallMs: 2400 + 300 * rng.next(), samplesPerSecond: 410 + 40 * rng.next(),
     });
   }
   return out;

@@ -24,11 +24,8 @@ function tinySession(seed: number) {
     workingSize: 160,
     failureCap: 40,
     cleanPerFailure: 1,
-    distillSize: 48,
-    distillEpochs: 1,
-    warmupEpochs: 1,
     localize: { batchSize: 32, gradientGroupSize: 8 },
-    search: { preset: 'lite', epochs: 2, batchSize: 16, residual: true, order: 'first' },
+    search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
     finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3 },
   });
   return { model, graph, session };
@@ -40,7 +37,7 @@ describe('repair session', () => {
     const baseline = tf.memory().numTensors;
     const failures = await session.collectFailures();
     expect(failures.failures.failingIndices.length).toBeGreaterThan(1);
-    expect(failures.repairPoolSize + failures.heldOutSize).toBe(160);
+    expect(failures.repairPoolSize + failures.validationSize + failures.heldOutSize).toBe(160);
 
     const localization = await session.localize();
     expect(localization.scores).toHaveLength(graph.blocks.length);
@@ -55,6 +52,8 @@ describe('repair session', () => {
     expect(tf.memory().numTensors).toBe(afterFirst);
     expect(second.epoch).toBe(first.epoch + 1);
     expect(second.alphaSoftmax.every((row) => Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4)).toBe(true);
+    expect(second.alphaEntropy).toBeLessThan(1);
+    expect(second.accDrift).toBeGreaterThanOrEqual(0);
 
     const derived = await session.derive();
     const block = graph.blocks[searchable];
@@ -73,8 +72,21 @@ describe('repair session', () => {
     // The rest of the model is the original one: same layers outside the block.
     const repairedGraph = blockGraphFromTopology(JSON.parse(exported.modelJson).modelTopology as Json, 'repaired');
     expect(repairedGraph.blocks.at(-1)!.outputShape).toEqual(graph.blocks.at(-1)!.outputShape);
-    expect(derived.blockLayers.length).toBeGreaterThan(0);
     expect(block.outputShape).toEqual([4, 4, 6]);
+    // The do-no-harm rule either kept a fine-tune epoch (a new block) or the original model.
+    const { selection } = derived;
+    if (selection.verdict === 'repaired') {
+      expect(derived.blockLayers.length).toBeGreaterThan(0);
+      const kept = selection.candidates.find((c) => c.epoch === selection.chosenEpoch)!;
+      expect(kept.clean).toBeGreaterThanOrEqual(selection.original.clean - selection.tolerance);
+      expect(kept.drift).toBeGreaterThan(selection.original.drift);
+    } else {
+      expect(selection.chosenEpoch).toBe(0);
+      const original = model.predict(x) as tf.Tensor;
+      const same = tf.tidy(() => tf.max(tf.abs(tf.sub(original, internal))).dataSync()[0]);
+      expect(same).toBe(0);
+      original.dispose();
+    }
 
     tf.dispose([x, internal, again]);
     reloaded.dispose();
