@@ -14,7 +14,8 @@ import { evaluateLocalizers, type LocalizerEvaluation } from '../core/localize/e
 import { collectFailures, failureExamples } from '../core/localize/failures';
 import { instrumentLayersModel } from '../core/localize/instrumented';
 import { localize, type LocalizationResult } from '../core/localize/localize';
-import { LOCALIZER_METHODS } from '../core/localize/settings';
+import { DEFAULT_LOCALIZE_SETTINGS, LOCALIZER_METHODS, LOCALIZER_SCORINGS, type LocalizerScoring } from '../core/localize/settings';
+import { spearman } from '../core/localize/spearman';
 import { localizationStability, type StabilityReport } from '../core/localize/stability';
 import { buildBlockGraph } from '../core/model/block-graph';
 import { loadValidatedModel } from '../core/model/load';
@@ -32,12 +33,13 @@ const SPEC = {
   severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
   limit: { type: 'number', default: 2000, help: 'evaluate only the first N images of the dataset (0 = all)' },
   failures: { type: 'number', default: 1000, help: 'most failing examples to keep' },
+  scoring: { type: 'string', default: DEFAULT_LOCALIZE_SETTINGS.scoring, help: `term definitions: ${LOCALIZER_SCORINGS.join(', ')} (contrastive: passing-run median τ, failing/passing relative gradient norm; legacy: τ = 0 after ReLU, failing-run ‖∇W‖₁/|W|)` },
   method: { type: 'string', default: 'combined', help: `ranking: ${LOCALIZER_METHODS.join(', ')}` },
   formula: { type: 'string', default: 'ochiai', help: 'suspiciousness formula: ochiai, tarantula, dstar' },
   epsilon: { type: 'number', default: 0.1, help: 'FGSM step on [0, 1] pixels (0 = no adversarial copies)' },
   group: { type: 'number', default: 1, help: 'examples per backward pass of the gradient term (1 = exact per-example mean)' },
   seed: { type: 'number', default: 1, help: 'seed for sampling, the random baseline and corruptions' },
-  evaluate: { type: 'boolean', default: false, help: 'also fine-tune each block alone and correlate the localizers with the gains (RQ3)' },
+  evaluate: { type: 'boolean', default: false, help: 'also fine-tune each block alone and correlate the localizers with the gains (RQ3), under every scoring' },
   steps: { type: 'number', default: 20, help: 'Adam steps per block for --evaluate' },
   stability: { type: 'boolean', default: false, help: 'also report how often the top block survives 10, 50, 100 failures' },
   backend: { type: 'string', default: 'wasm', help: 'tfjs backend in Node: wasm or cpu' },
@@ -65,12 +67,14 @@ function table(header: string[], rows: string[][], left = 2): string {
 
 /** The ranking table: every term of every block, rank 1 first. */
 export function formatRanking(result: LocalizationResult, graph: BlockGraph): string {
-  const rows = result.scores.map((s) => [String(s.rank), `${s.blockIndex} ${graph.blocks[s.blockIndex].name}`, f(s.forward), f(s.backward), f(s.forwardNormalized), f(s.backwardNormalized), f(s.combined)]);
+  const rel = result.relativeGradient;
+  const relCells = (k: number) => (rel ? [f(rel.failing[k]), f(rel.passing[k])] : []);
+  const rows = result.scores.map((s) => [String(s.rank), `${s.blockIndex} ${graph.blocks[s.blockIndex].name}`, f(s.forward), f(s.backward), ...relCells(s.blockIndex), f(s.forwardNormalized), f(s.backwardNormalized), f(s.combined)]);
   const c = result.counts;
   const t = result.timingsMs;
   return [
-    table(['rank', 'block', 'S (fwd)', 'G (bwd)', 'Ŝ', 'Ĝ', `score (${result.method})`], rows),
-    `runs: ${c.failing} failing + ${c.passing} passing originals, ${c.adversarialFailing} failing + ${c.adversarialPassing} passing FGSM copies (ε=${result.settings.epsilon}); formula ${result.formula}`,
+    table(['rank', 'block', 'S (fwd)', 'G (bwd)', ...(rel ? ['RGN on F', 'RGN on P'] : []), 'Ŝ', 'Ĝ', `score (${result.method})`], rows),
+    `runs: ${c.failing} failing + ${c.passing} passing originals, ${c.adversarialFailing} failing + ${c.adversarialPassing} passing FGSM copies (ε=${result.settings.epsilon}); scoring ${result.settings.scoring}, formula ${result.formula}`,
     `time: FGSM ${Math.round(t.fgsm)} ms, forward ${Math.round(t.forward)} ms, backward ${Math.round(t.backward)} ms, total ${Math.round(t.total)} ms`,
   ].join('\n');
 }
@@ -78,12 +82,25 @@ export function formatRanking(result: LocalizationResult, graph: BlockGraph): st
 /** The RQ3-style table: gain per block, then each localizer's top block and Spearman ρ. */
 export function formatEvaluation(ev: LocalizerEvaluation, graph: BlockGraph): string {
   const gains = ev.gains.map((g) => [String(g.blockIndex), graph.blocks[g.blockIndex].name, pct(g.gainFailures), `${pct(g.heldOutBefore)} → ${pct(g.heldOutAfter)}`, `${g.gainHeldOut >= 0 ? '+' : ''}${(100 * g.gainHeldOut).toFixed(1)}`]);
-  const corr = ev.correlations.map((c) => [c.method, `${c.topBlock}${c.topBlock === ev.bestBlock ? ' (best)' : ''}`, rho(c.spearmanFailures), rho(c.spearmanHeldOut)]);
+  const ranking = (scores: number[]) => scores.map((_, k) => k).sort((a, b) => scores[b] - scores[a] || a - b).join(' > ');
+  const correlationRows = (scoring: string, correlations: LocalizerEvaluation['correlations']) =>
+    correlations.map((c) => [scoring, c.method, `${c.topBlock}${c.topBlock === ev.bestBlock ? ' (best)' : ''}`, ranking(c.scores), rho(c.spearmanFailures), rho(c.spearmanHeldOut)]);
+  const corr = [
+    ...correlationRows(ev.localization.settings.scoring, ev.correlations),
+    // The random baseline does not depend on the scoring: list it once.
+    ...ev.scoringComparisons.flatMap((cmp) => correlationRows(cmp.scoring, cmp.correlations.filter((c) => c.method !== 'random'))),
+  ];
+  const rel = ev.localization.relativeGradient;
+  const heldOutGains = ev.gains.map((g) => g.gainHeldOut);
+  // Diagnostic only: how the two halves of the contrastive backward term rank on their own.
+  const halves = rel ? [`relative gradient norm alone, ρ (held-out): on F ${rho(spearman(rel.failing, heldOutGains))}, on P ${rho(spearman(rel.passing, heldOutGains))}`] : [];
   return [
     `fine-tune of each block alone (${ev.settings.steps} Adam steps, lr ${ev.settings.learningRate}) on ${ev.counts.repair} repair examples (${ev.counts.repairFailing} failing); held out: ${ev.counts.heldOut}`,
     table(['#', 'block', 'repair failures fixed', 'held-out acc', 'gain (pts)'], gains),
+    `best block by held-out gain: ${ev.bestBlock}`,
     '',
-    table(['localizer', 'top block', 'ρ (failures)', 'ρ (held-out)'], corr, 1),
+    table(['scoring', 'localizer', 'top block', 'ranking', 'ρ (failures)', 'ρ (held-out)'], corr, 4),
+    ...halves,
   ].join('\n');
 }
 
@@ -107,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
   };
   let model: tf.LayersModel | null = null;
   try {
+    const scoring = oneOf<LocalizerScoring>(flags.scoring, LOCALIZER_SCORINGS, 'scoring');
     const method = oneOf<LocalizerMethod>(flags.method, LOCALIZER_METHODS, 'method');
     const formula = oneOf<SuspiciousnessFormula>(flags.formula, ['ochiai', 'tarantula', 'dstar'], 'formula');
     const backend = await useNodeTrainingBackend(oneOf<NodeTrainingBackend>(flags.backend, ['wasm', 'cpu'], 'backend'));
@@ -127,13 +145,13 @@ async function main(argv: string[]): Promise<number> {
     const evaluateMs = performance.now() - started;
     log(`${validated.name} on ${ds.name} (${ds.count} images, ${backend} backend): accuracy ${pct(failureSet.accuracy)}, ${failureSet.failingTotal} failures, using ${failureSet.failingIndices.length} + ${failureSet.passingIndices.length} passing (${Math.round(evaluateMs)} ms)\n`);
     const examples = failureExamples(ds, failureSet);
-    const settings = { method, formula, epsilon: flags.epsilon, gradientGroupSize: flags.group, seed: flags.seed };
+    const settings = { scoring, method, formula, epsilon: flags.epsilon, gradientGroupSize: flags.group, seed: flags.seed };
     const result = await localize(inst, examples, settings, undefined, onProgress);
     log(formatRanking(result, graph));
     let evaluation: LocalizerEvaluation | null = null;
     if (flags.evaluate) {
       const t0 = performance.now();
-      evaluation = await evaluateLocalizers(inst, examples, { steps: flags.steps, seed: flags.seed, localize: settings }, undefined, onProgress);
+      evaluation = await evaluateLocalizers(inst, examples, { steps: flags.steps, seed: flags.seed, localize: settings, compareScorings: LOCALIZER_SCORINGS.filter((x) => x !== scoring) }, undefined, onProgress);
       log(`\n${formatEvaluation(evaluation, graph)}\n(evaluation ${Math.round(performance.now() - t0)} ms)`);
     }
     let stability: StabilityReport | null = null;

@@ -10,12 +10,12 @@ import { phaseReporter, yieldToEventLoop, type CancelToken } from '../progress';
 import { createRng, shuffled } from '../random';
 import type { LocalizerMethod, ProgressCallback } from '../types';
 import { batchTensors } from './batches';
-import { methodScores } from './combine';
+import { methodScores, type BlockTerms, type CombineSettings } from './combine';
 import { predictClasses } from './failures';
 import type { InstrumentedModel } from './instrumented';
 import { localize, type LocalizationResult } from './localize';
 import { crossEntropySum } from './loss';
-import { LOCALIZER_METHODS, validateLocalizeSettings, type LocalizeSettings } from './settings';
+import { LOCALIZER_METHODS, LOCALIZER_SCORINGS, validateLocalizeSettings, type LocalizerScoring, type LocalizeSettings } from './settings';
 import { spearman } from './spearman';
 
 /** Budget of the per-block fine-tunes and the repair/held-out split. */
@@ -29,10 +29,12 @@ export interface EvaluateSettings {
   heldOutFraction: number;
   seed: number;
   localize: Partial<LocalizeSettings>;
+  /** Other scorings to localize with on the same repair split and correlate with the same gains. */
+  compareScorings: LocalizerScoring[];
 }
 
-/** Defaults: 20 Adam steps at lr 0.01, batches of 32, half the examples held out. */
-export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = { steps: 20, learningRate: 0.01, batchSize: 32, heldOutFraction: 0.5, seed: 1, localize: {} };
+/** Defaults: 20 Adam steps at lr 0.01, batches of 32, half the examples held out, no other scoring. */
+export const DEFAULT_EVALUATE_SETTINGS: EvaluateSettings = { steps: 20, learningRate: 0.01, batchSize: 32, heldOutFraction: 0.5, seed: 1, localize: {}, compareScorings: [] };
 
 /** What a weight-only fine-tune of one block achieved; accuracies in [0, 1]. */
 export interface BlockGain {
@@ -56,6 +58,13 @@ export interface LocalizerCorrelation {
   spearmanHeldOut: number | null;
 }
 
+/** Every localizer's correlation when the terms follow another scoring. */
+export interface ScoringComparison {
+  scoring: LocalizerScoring;
+  terms: BlockTerms;
+  correlations: LocalizerCorrelation[];
+}
+
 /** The RQ3-style result: gains per block, the best block, each localizer's correlation, and the localization used. */
 export interface LocalizerEvaluation {
   gains: BlockGain[];
@@ -63,6 +72,8 @@ export interface LocalizerEvaluation {
   bestBlock: number;
   correlations: LocalizerCorrelation[];
   localization: LocalizationResult;
+  /** One entry per settings.compareScorings: the same correlations under that scoring. */
+  scoringComparisons: ScoringComparison[];
   counts: { repair: number; repairFailing: number; heldOut: number };
   settings: EvaluateSettings;
 }
@@ -75,7 +86,17 @@ function validate(partial: Partial<EvaluateSettings>): EvaluateSettings {
   if (!(s.learningRate > 0 && s.learningRate <= 1)) throw bad('learningRate', 'a number in (0, 1]');
   if (!(s.heldOutFraction > 0 && s.heldOutFraction < 1)) throw bad('heldOutFraction', 'a number strictly between 0 and 1');
   validateLocalizeSettings(s.localize);
+  if (!s.compareScorings.every((x) => LOCALIZER_SCORINGS.includes(x))) throw bad('compareScorings', `a list of ${LOCALIZER_SCORINGS.join(', ')}`);
   return s;
+}
+
+/** Each localizer's scores from `terms`, its top block and its Spearman ρ with the gains. */
+function correlate(terms: BlockTerms, settings: CombineSettings, gains: readonly BlockGain[]): LocalizerCorrelation[] {
+  return LOCALIZER_METHODS.map((method) => {
+    const scores = methodScores(terms, method, settings);
+    const topBlock = scores.reduce((best, v, k) => (v > scores[best] ? k : best), 0);
+    return { method, scores, topBlock, spearmanFailures: spearman(scores, gains.map((g) => g.gainFailures)), spearmanHeldOut: spearman(scores, gains.map((g) => g.gainHeldOut)) };
+  });
 }
 
 async function accuracy(model: InstrumentedModel, ds: Dataset, batchSize: number): Promise<number> {
@@ -117,6 +138,8 @@ export async function evaluateLocalizers(model: InstrumentedModel, examples: Dat
   if (repair.count === 0 || heldOut.count === 0) throw new LabError('Too few examples to split into repair and held-out parts.', { field: 'examples', fix: 'Collect more failing examples.' });
 
   const localization = await localize(model, repair, settings.localize, cancel, onProgress);
+  const others: { scoring: LocalizerScoring; terms: BlockTerms }[] = [];
+  for (const scoring of settings.compareScorings) others.push({ scoring, terms: (await localize(model, repair, { ...settings.localize, scoring }, cancel)).terms });
   const batch = localization.settings.batchSize;
   const repairPredicted = await predictClasses(model, repair, batch, cancel);
   const repairFailing = subset(repair, Array.from(repairPredicted).flatMap((p, i) => (p !== repair.labels[i] ? [i] : [])));
@@ -140,10 +163,6 @@ export async function evaluateLocalizers(model: InstrumentedModel, examples: Dat
 
   const byHeldOut = gains.slice().sort((a, b) => b.gainHeldOut - a.gainHeldOut || b.gainFailures - a.gainFailures || a.blockIndex - b.blockIndex);
   const s = localization.settings;
-  const correlations = LOCALIZER_METHODS.map((method) => {
-    const scores = methodScores(localization.terms, method, s);
-    const topBlock = scores.reduce((best, v, k) => (v > scores[best] ? k : best), 0);
-    return { method, scores, topBlock, spearmanFailures: spearman(scores, gains.map((g) => g.gainFailures)), spearmanHeldOut: spearman(scores, gains.map((g) => g.gainHeldOut)) };
-  });
-  return { gains, bestBlock: byHeldOut[0].blockIndex, correlations, localization, counts: { repair: repair.count, repairFailing: repairFailing.count, heldOut: heldOut.count }, settings };
+  const scoringComparisons = others.map(({ scoring, terms }) => ({ scoring, terms, correlations: correlate(terms, s, gains) }));
+  return { gains, bestBlock: byHeldOut[0].blockIndex, correlations: correlate(localization.terms, s, gains), localization, scoringComparisons, counts: { repair: repair.count, repairFailing: repairFailing.count, heldOut: heldOut.count }, settings };
 }

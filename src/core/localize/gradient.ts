@@ -27,29 +27,39 @@ export function groupGradientL1(model: InstrumentedModel, x: tf.Tensor4D, y: tf.
 }
 
 /**
- * The backward spectrum (DESIGN §3 step 3): G_k = mean over the failing examples of
- * ‖∇W_k L‖₁ / |W_k|. With `groupSize` 1 this is exactly the per-example mean; a larger group
- * takes the gradient of the group's mean loss (fewer backward passes, and a lower bound,
- * since per-example gradients can cancel inside a group).
+ * Example-weighted mean over `ds` of a per-group vector: `perGroup` gets each group of
+ * `groupSize` consecutive examples as tensors and returns a [width] tensor (disposed here).
+ * Reports examples done; yields to the event loop every 8 groups.
  */
-export async function backwardSpectrum(model: InstrumentedModel, failing: Dataset, groupSize: number, cancel?: CancelToken, report?: (done: number) => void): Promise<number[]> {
-  const params = blockParamCounts(model);
-  const totals = new Float64Array(model.numBlocks);
+export async function meanOverGroups(ds: Dataset, groupSize: number, width: number, perGroup: (x: tf.Tensor4D, y: tf.Tensor1D) => tf.Tensor1D, cancel?: CancelToken, report?: (done: number) => void): Promise<number[]> {
+  const totals = new Float64Array(width);
   let groups = 0;
-  for (const [start, end] of batchRanges(failing.count, groupSize)) {
+  for (const [start, end] of batchRanges(ds.count, groupSize)) {
     cancel?.throwIfCancelled('backward spectrum');
-    const l1 = tf.tidy(() => {
-      const { x, y } = batchTensors(failing, start, end);
-      return groupGradientL1(model, x, y);
+    const vector = tf.tidy(() => {
+      const { x, y } = batchTensors(ds, start, end);
+      return perGroup(x, y);
     });
     try {
-      const values = await l1.data();
-      for (let k = 0; k < model.numBlocks; k++) totals[k] += values[k] * (end - start);
+      const values = await vector.data();
+      for (let i = 0; i < width; i++) totals[i] += values[i] * (end - start);
     } finally {
-      l1.dispose();
+      vector.dispose();
     }
     report?.(end);
     if (++groups % 8 === 0) await yieldToEventLoop();
   }
-  return Array.from(totals, (t, k) => (failing.count > 0 && params[k] > 0 ? t / failing.count / params[k] : 0));
+  return Array.from(totals, (t) => (ds.count > 0 ? t / ds.count : 0));
+}
+
+/**
+ * The legacy backward spectrum (DESIGN §3 step 3, first reconstruction): G_k = mean over the
+ * failing examples of ‖∇W_k L‖₁ / |W_k|. With `groupSize` 1 this is exactly the per-example
+ * mean; a larger group takes the gradient of the group's mean loss (fewer backward passes, and
+ * a lower bound, since per-example gradients can cancel inside a group).
+ */
+export async function backwardSpectrum(model: InstrumentedModel, failing: Dataset, groupSize: number, cancel?: CancelToken, report?: (done: number) => void): Promise<number[]> {
+  const params = blockParamCounts(model);
+  const means = await meanOverGroups(failing, groupSize, model.numBlocks, (x, y) => groupGradientL1(model, x, y), cancel, report);
+  return means.map((m, k) => (params[k] > 0 ? m / params[k] : 0));
 }

@@ -4,21 +4,24 @@
  * documented reconstruction of it (DESIGN §3, METHOD §1.3), namely
  *   1. FGSM copies of every example; each copy joins the failing or passing runs by whether the
  *      model still classifies it correctly (originals likewise, by the model's current answer);
- *   2. forward spectrum: per block output channel, activated = spatial mean > τ, hit-spectrum
- *      counts over failing/passing runs, Ochiai (or Tarantula, DStar); S_k = mean over channels;
- *   3. backward spectrum: G_k = mean over failing runs of ‖∇W_k L‖₁ / |W_k|;
+ *   2. forward spectrum: per block output channel, activated = spatial mean > τ (the channel's
+ *      median over the passing runs), hit-spectrum counts over failing/passing runs, Ochiai (or
+ *      Tarantula, DStar); S_k = mean over channels;
+ *   3. backward spectrum: G_k = the failing runs' relative gradient norm of block k over the
+ *      passing runs' (relative-gradient.ts);
  *   4. V_k = Ŝ_k·Ĝ_k after dividing each term by its maximum over blocks (or a weighted sum);
  *   5. the full ranking with every term, and the baselines gradient-only, activation-only, random.
+ * settings.scoring 'legacy' keeps our first version of steps 2–3 (scoring.ts).
  */
 import { LabError } from '../errors';
-import { subset, type Dataset } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import { phaseReporter, type CancelToken } from '../progress';
 import type { BlockScore, LocalizerMethod, ProgressCallback, SuspiciousnessFormula } from '../types';
 import { concatDatasets } from './batches';
 import { rankBlocks, type BlockTerms } from './combine';
 import { adversarialCopies } from './fgsm';
-import { backwardSpectrum } from './gradient';
 import type { InstrumentedModel } from './instrumented';
+import { backwardRunCount, backwardTerm, zeroThresholdBlocks, type RelativeGradientDetail } from './scoring';
 import { validateLocalizeSettings, type LocalizeSettings } from './settings';
 import { forwardSpectrum, recordForward } from './spectrum';
 
@@ -44,6 +47,8 @@ export interface LocalizationResult {
   /** Per block, per output channel: suspiciousness and the threshold τ used. */
   neuronScores: number[][];
   thresholds: number[][];
+  /** Contrastive scoring only: the relative gradient norms behind the backward term. */
+  relativeGradient?: RelativeGradientDetail;
   timingsMs: { fgsm: number; forward: number; backward: number; total: number };
   counts: LocalizationCounts;
 }
@@ -72,14 +77,14 @@ export async function localize(model: InstrumentedModel, examples: Dataset, part
   if (failingIndices.length === 0) {
     throw new LabError('The model classifies every example (and every FGSM copy) correctly, so there is no failure to localize.', { field: 'examples', fix: 'Use a harder dataset or corruption, more examples, or a larger epsilon.' });
   }
-  const spectrum = forwardSpectrum(record.activations, isFailing, model.nonNegativeOutputs, settings.formula);
+  const spectrum = forwardSpectrum(record.activations, isFailing, zeroThresholdBlocks(settings.scoring, model.nonNegativeOutputs), settings.formula);
   const t2 = clock();
 
-  const failing = subset(all, failingIndices, `${examples.name}-failing`);
-  const backward = await backwardSpectrum(model, failing, settings.gradientGroupSize, cancel, phaseReporter('backward spectrum', failing.count, onProgress));
+  const backwardReport = phaseReporter('backward spectrum', backwardRunCount(settings.scoring, isFailing), onProgress);
+  const backward = await backwardTerm(settings.scoring, model, all, isFailing, settings.gradientGroupSize, cancel, backwardReport);
   const t3 = clock();
 
-  const terms: BlockTerms = { forward: spectrum.blockScores, backward };
+  const terms: BlockTerms = { forward: spectrum.blockScores, backward: backward.scores };
   const originalFailing = failingIndices.filter((n) => n < examples.count).length;
   const adversarialFailing = failingIndices.length - originalFailing;
   return {
@@ -90,6 +95,7 @@ export async function localize(model: InstrumentedModel, examples: Dataset, part
     terms,
     neuronScores: spectrum.neuronScores,
     thresholds: spectrum.thresholds,
+    ...(backward.relativeGradient ? { relativeGradient: backward.relativeGradient } : {}),
     timingsMs: { fgsm: t1 - t0, forward: t2 - t1, backward: t3 - t2, total: t3 - t0 },
     counts: {
       failing: originalFailing,

@@ -3,8 +3,17 @@ import type { LocalizerMethod, SuspiciousnessFormula } from '../types';
 import type { Combination } from './combine';
 import { FORMULA_NAMES } from './formulas';
 
+/**
+ * Which definition of the two terms a run uses.
+ * - 'contrastive': τ = the channel's median over the passing runs in every block, and
+ *   G_k = failing-run relative gradient norm divided by the passing-run one (see relative-gradient.ts);
+ * - 'legacy': our first reconstruction, τ = 0 after ReLU and G_k = mean over failing runs of ‖∇W_k L‖₁ / |W_k|.
+ */
+export type LocalizerScoring = 'contrastive' | 'legacy';
+
 /** Every knob of one localization run, validated once at the entry (validateLocalizeSettings). */
 export interface LocalizeSettings {
+  scoring: LocalizerScoring;
   method: LocalizerMethod;
   formula: SuspiciousnessFormula;
   /** FGSM step on [0, 1] pixels, in [0, 1]; 0 skips the adversarial step. */
@@ -22,11 +31,14 @@ export interface LocalizeSettings {
 
 /** The localizer and its baselines, in display order. */
 export const LOCALIZER_METHODS: readonly LocalizerMethod[] = ['combined', 'gradient', 'activation', 'random'];
+/** The term definitions, default first. */
+export const LOCALIZER_SCORINGS: readonly LocalizerScoring[] = ['contrastive', 'legacy'];
 /** Ways to combine Ŝ and Ĝ. */
 export const COMBINATIONS: readonly Combination[] = ['product', 'weighted'];
 
-/** DESIGN §3 defaults: Ochiai, FGSM ε = 0.1, product of max-normalised terms, exact per-example gradients. */
+/** DESIGN §3 defaults: contrastive terms, Ochiai, FGSM ε = 0.1, product of max-normalised terms, exact per-example gradients. */
 export const DEFAULT_LOCALIZE_SETTINGS: LocalizeSettings = {
+  scoring: 'contrastive',
   method: 'combined',
   formula: 'ochiai',
   epsilon: 0.1,
@@ -50,6 +62,7 @@ function inRange(field: string, value: number, lo: number, hi: number, isInteger
 /** Fills defaults and rejects out-of-range settings with a LabError naming the field. */
 export function validateLocalizeSettings(partial: Partial<LocalizeSettings> = {}): LocalizeSettings {
   const s = { ...DEFAULT_LOCALIZE_SETTINGS, ...partial };
+  oneOf('scoring', s.scoring, LOCALIZER_SCORINGS);
   oneOf('method', s.method, LOCALIZER_METHODS);
   oneOf('formula', s.formula, FORMULA_NAMES);
   oneOf('combination', s.combination, COMBINATIONS);

@@ -82,13 +82,14 @@ function median(values: number[]): number {
 }
 
 /**
- * Per-channel threshold τ: 0 when the block output is non-negative by construction (after
- * ReLU, "activated" = fired at all), else the channel's median over the passing runs (over
- * all runs when there is no passing run), so about half the passing runs count as activated.
+ * Per-channel threshold τ: the channel's median over the passing runs (over all runs when there
+ * is no passing run), so about half the passing runs count as activated; or 0 when `useZero`
+ * (the legacy rule for a block whose output is ≥ 0 after ReLU: "activated" = fired at all,
+ * which every live channel does on nearly every input, so its score saturates).
  */
-export function thresholds(matrix: ActivationMatrix, isFailing: readonly boolean[], isNonNegative: boolean): number[] {
+export function thresholds(matrix: ActivationMatrix, isFailing: readonly boolean[], useZero: boolean): number[] {
   const { channels, values } = matrix;
-  if (isNonNegative) return new Array<number>(channels).fill(0);
+  if (useZero) return new Array<number>(channels).fill(0);
   const hasPassing = isFailing.some((f) => !f);
   return Array.from({ length: channels }, (_, c) => {
     const column: number[] = [];
@@ -116,10 +117,13 @@ export function spectrumCounts(matrix: ActivationMatrix, isFailing: readonly boo
   return counts;
 }
 
-/** The forward spectrum (DESIGN §3 step 2): S_k = mean over block k's channels of formula(counts). */
-export function forwardSpectrum(activations: readonly ActivationMatrix[], isFailing: readonly boolean[], nonNegative: readonly boolean[], formula: SuspiciousnessFormula): ForwardSpectrum {
+/**
+ * The forward spectrum (DESIGN §3 step 2): S_k = mean over block k's channels of formula(counts),
+ * with τ = 0 in the blocks where `zeroThreshold[k]` and the passing-run median elsewhere.
+ */
+export function forwardSpectrum(activations: readonly ActivationMatrix[], isFailing: readonly boolean[], zeroThreshold: readonly boolean[], formula: SuspiciousnessFormula): ForwardSpectrum {
   const score = FORMULAS[formula];
-  const tauPerBlock = activations.map((m, k) => thresholds(m, isFailing, nonNegative[k]));
+  const tauPerBlock = activations.map((m, k) => thresholds(m, isFailing, zeroThreshold[k]));
   const neuronScores = activations.map((m, k) => spectrumCounts(m, isFailing, tauPerBlock[k]).map(score));
   const blockScores = neuronScores.map((s) => (s.length ? s.reduce((a, b) => a + b, 0) / s.length : 0));
   return { blockScores, neuronScores, thresholds: tauPerBlock };

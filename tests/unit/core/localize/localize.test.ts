@@ -13,13 +13,16 @@ beforeAll(async () => {
 });
 
 describe('localize', () => {
+  // The fixture puts the failure's gradient in the broken block by scaling (large input, small
+  // weights after it), which the legacy per-parameter gradient rewards and the contrastive one,
+  // being scale-invariant, ignores on purpose; the contrastive known answer is in evaluate.test.ts.
   for (const broken of [1, 2] as const) {
-    it(`ranks the deliberately broken block ${broken} first with every formula`, async () => {
+    it(`legacy scoring ranks the deliberately broken block ${broken} first with every formula`, async () => {
       const { model, graph } = brokenBlockModel(`known${broken}`, broken);
       const inst = instrumentLayersModel(model, graph);
       const ds = speckData(15, 15, 10, 7);
       for (const formula of ['ochiai', 'tarantula', 'dstar'] as const) {
-        const result = await localize(inst, ds, { formula });
+        const result = await localize(inst, ds, { formula, scoring: 'legacy' });
         expect(result.scores[0].blockIndex).toBe(broken);
         expect(result.scores[0].rank).toBe(1);
         // Both terms point at it on their own.
@@ -30,12 +33,24 @@ describe('localize', () => {
       }
       model.dispose();
     });
+
+    it(`contrastive scoring finds the planted speck channel of block ${broken} as the most suspicious neuron`, async () => {
+      const { model, graph } = brokenBlockModel(`neuron${broken}`, broken);
+      const inst = instrumentLayersModel(model, graph);
+      for (const formula of ['ochiai', 'tarantula', 'dstar'] as const) {
+        const result = await localize(inst, speckData(15, 15, 10, 7), { formula });
+        const others = result.neuronScores.flatMap((scores, k) => scores.filter((_, c) => k !== broken || c !== 2));
+        expect(result.neuronScores[broken][2]).toBeGreaterThan(Math.max(...others));
+      }
+      model.dispose();
+    });
   }
 
   it('reports every term, the counts and the timings', async () => {
     const { model, graph } = brokenBlockModel('report');
     const inst = instrumentLayersModel(model, graph);
-    const result = await localize(inst, speckData(15, 15, 10, 7), { epsilon: 0.1 });
+    const ds = speckData(15, 15, 10, 7);
+    const result = await localize(inst, ds, { epsilon: 0.1 });
     // The specks fail; FGSM makes every speck copy fail too and leaves the rest correct.
     expect(result.counts).toEqual({ failing: 10, passing: 30, adversarialFailing: 10, adversarialPassing: 30 });
     expect(result.scores).toHaveLength(4);
@@ -45,7 +60,14 @@ describe('localize', () => {
       expect(s.backward).toBe(result.terms.backward[s.blockIndex]);
       expect(s.combined).toBeCloseTo(s.forwardNormalized * s.backwardNormalized, 12);
     }
-    expect(result.thresholds[0]).toEqual([0, 0]);
+    // Contrastive (default): τ is the passing-run median even after ReLU, and the relative norms come along.
+    expect(result.settings.scoring).toBe('contrastive');
+    expect(result.thresholds[0].every((t) => t > 0)).toBe(true);
+    expect(result.relativeGradient?.failing).toHaveLength(4);
+    expect(result.relativeGradient?.passing.every((v) => v > 0)).toBe(true);
+    const legacy = await localize(inst, ds, { epsilon: 0.1, scoring: 'legacy' });
+    expect(legacy.thresholds[0]).toEqual([0, 0]);
+    expect(legacy.relativeGradient).toBeUndefined();
     expect(result.method).toBe('combined');
     expect(result.formula).toBe('ochiai');
     expect(result.timingsMs.total).toBeGreaterThanOrEqual(result.timingsMs.backward);
@@ -102,6 +124,7 @@ describe('localize', () => {
   it('rejects bad settings and data without failures', async () => {
     expect(() => validateLocalizeSettings({ epsilon: 2 })).toThrow(LabError);
     expect(() => validateLocalizeSettings({ formula: 'jaccard' as never })).toThrow(/ochiai, tarantula, dstar/);
+    expect(() => validateLocalizeSettings({ scoring: 'newest' as never })).toThrow(/contrastive, legacy/);
     try {
       validateLocalizeSettings({ gradientGroupSize: 0 });
     } catch (err) {
