@@ -13,7 +13,15 @@ const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
 
 export default defineConfig({
   plugins: [svelte()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthread workers from `factory.toString()`. Oxc's compressor
+    // turns `typeof _scriptDir !== "undefined" && _scriptDir` in that factory into a bare
+    // reference to a variable that does not exist inside the blob ("e is not defined"), so the
+    // worker bundle is mangled and stripped of whitespace but not compressed (tfjs-backend-wasm
+    // README, "JS Minification"; tfjs issues #4253, #4539).
+    rolldownOptions: { output: { minify: { compress: false, mangle: true, codegen: true } } },
+  },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173, strictPort: false },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -40,7 +40,7 @@ const FLAGS = {
   'localize-failures': { type: 'number', default: 1000, help: 'failures to localize on Node wasm (Chromium times it in the workshop run)' },
   'workshop-epochs': { type: 'number', default: 1, help: 'search epochs of the workshop run to execute (10 = all, no projection)' },
   'workshop-finetune': { type: 'number', default: 1, help: 'fine-tune epochs of the workshop run to execute (8 = all)' },
-  'wasm-threads': { type: 'boolean', default: false, help: 'let Chromium wasm use its threaded build (fails in the bundled worker here)' },
+  'wasm-threads': { type: 'boolean', default: true, help: 'Chromium wasm on its threaded build, as the lab runs it (--wasm-threads=false: one thread)' },
   out: { type: 'string', default: 'bench-results', help: 'output folder' },
   render: { type: 'string', default: null, help: 'only re-render bench.md from this bench.json (no measuring)' },
 } as const;

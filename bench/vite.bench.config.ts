@@ -9,7 +9,8 @@ const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-O
 export default defineConfig({
   root: at('./browser'),
   publicDir: at('../public'),
-  worker: { format: 'es' },
+  // As in vite.config.ts: an uncompressed (still mangled) worker keeps tfjs-wasm's pthread blob working.
+  worker: { format: 'es', rolldownOptions: { output: { minify: { compress: false, mangle: true, codegen: true } } } },
   preview: { headers: isolationHeaders },
   build: { outDir: at('../bench-results/site'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192, reportCompressedSize: false },
   logLevel: 'warn',

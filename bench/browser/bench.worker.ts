@@ -41,8 +41,7 @@ async function loadDemo(name: string) {
 
 async function run(request: BrowserBenchRequest): Promise<void> {
   installTrainingSupport();
-  // The threaded wasm build starts pthread workers from a blob that fails inside a bundled
-  // module worker ("e is not defined"); measure the SIMD single-thread build unless asked.
+  // Threaded wasm (one thread per core, as in the lab) unless the run asks for one thread.
   if (!request.wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const info = await selectBackend({ forced: request.backend, order: [request.backend], wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl } }).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
   const base = { backend: request.backend, userAgent: navigator.userAgent, wasmSimd: null, wasmThreads: null, models: [] as ModelBench[], workshop: null as WorkshopTiming | null };

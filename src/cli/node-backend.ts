@@ -9,6 +9,10 @@ export type NodeTrainingBackend = 'wasm' | 'cpu';
 /**
  * Installs training support and activates a training backend in Node: wasm by default (about ten
  * times faster than cpu for conv nets), cpu when wasm cannot start. Returns the active backend name.
+ *
+ * wasm runs on one thread in Node: tfjs-backend-wasm 4.22 reports no thread support there
+ * (WASM_HAS_MULTITHREAD_SUPPORT is false under Node, tfjs issue #3830), and forcing the flag
+ * fails because its pthread workers start from a blob: URL, which Node's worker_threads refuse.
  */
 export async function useNodeTrainingBackend(preferred: NodeTrainingBackend = 'wasm'): Promise<string> {
   installTrainingSupport();

@@ -9,3 +9,4 @@ export * from './datasets';
 export * from './ownership';
 export * from './session-file';
 export * from './storage';
+export * from './settings';

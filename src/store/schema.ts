@@ -6,10 +6,11 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { EpochMetrics, TensorData } from '../core/types';
 import type { CheckpointRecord, DatasetRecord, JsonValue, ModelRecord, SessionRecord, SessionStatus } from './records';
+import type { SettingRecord } from './settings';
 import { checkpointFromV1, datasetFromV1, modelFromV1, sessionFromV1, summaryOf } from './migrate';
 
 export const DB_NAME = 'archrepair-lab';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 // ------------------------------------------------------------------------------------------
 // Version 1 (frozen). Sessions had no display name, best accuracy, owner or checkpoint list;
@@ -64,13 +65,21 @@ export interface ArchRepairDBV1 extends DBSchema {
 }
 
 // ------------------------------------------------------------------------------------------
-// Version 2 (current).
+// Version 2: the four stores of version 1, checkpoints indexed by session; records in format 2
+// (the current record types).
 
-export interface ArchRepairDB extends DBSchema {
+export interface ArchRepairDBV2 extends DBSchema {
   models: { key: string; value: ModelRecord };
   datasets: { key: string; value: DatasetRecord };
   sessions: { key: string; value: SessionRecord };
   checkpoints: { key: [string, number]; value: CheckpointRecord; indexes: { 'by-session': string } };
+}
+
+// ------------------------------------------------------------------------------------------
+// Version 3 (current): adds `settings`, small per-device records (the calibrated backend).
+
+export interface ArchRepairDB extends ArchRepairDBV2 {
+  settings: { key: string; value: SettingRecord };
 }
 
 /** Key paths and indexes of the current version (the in-memory fallback mirrors them). */
@@ -79,6 +88,7 @@ export const STORE_LAYOUT = {
   datasets: { keyPath: 'name', indexes: {} },
   sessions: { keyPath: 'id', indexes: {} },
   checkpoints: { keyPath: ['sessionId', 'epoch'], indexes: { 'by-session': 'sessionId' } },
+  settings: { keyPath: 'key', indexes: {} },
 } as const;
 
 /** Version 1 step: the four stores, as version 1 created them. Exported for the migration test. */
@@ -124,8 +134,17 @@ async function migrateToV2(tx: UpgradeTx): Promise<void> {
   }
 }
 
-/** The `upgrade` callback for openDB: climbs one version at a time from `oldVersion`. */
-export async function upgradeLabDb(db: IDBPDatabase<ArchRepairDB>, oldVersion: number, tx: UpgradeTx): Promise<void> {
+/** Version 3 step: an empty `settings` store; nothing else changes. */
+function createSettingsStore(db: IDBPDatabase<ArchRepairDB>): void {
+  db.createObjectStore('settings', { keyPath: 'key' });
+}
+
+/**
+ * The `upgrade` callback for openDB: climbs one version at a time from `oldVersion` up to
+ * `toVersion` (the current one; tests stop earlier to write an older database).
+ */
+export async function upgradeLabDb(db: IDBPDatabase<ArchRepairDB>, oldVersion: number, tx: UpgradeTx, toVersion = DB_VERSION): Promise<void> {
   if (oldVersion < 1) createStoresV1(db as unknown as IDBPDatabase<ArchRepairDBV1>);
-  if (oldVersion < 2) await migrateToV2(tx);
+  if (oldVersion < 2 && toVersion >= 2) await migrateToV2(tx);
+  if (oldVersion < 3 && toVersion >= 3) createSettingsStore(db);
 }

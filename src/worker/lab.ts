@@ -1,11 +1,12 @@
 import { transfer } from 'comlink';
 import { selectBackend, parseBackendName } from '../core/tfjs/backend';
+import { rememberedCalibration, startCalibratedBackend, type CalibrationMemory } from '../core/tfjs/calibrate';
 import { installTrainingSupport } from '../core/tfjs/install';
 import { memoryInfo } from '../core/tfjs/memory';
 import { runEngineCheck, type EngineCheckConfig, type EngineCheckResult } from '../core/tfjs/engine-check';
 import { CancelToken } from '../core/progress';
 import type { BackendInfo, BackendName, MemoryInfo, ProgressCallback } from '../core/types';
-import { listDatasets, newId, openLabDb, type ImportResult, type LabDbHandle, type ModelSummary } from '../store';
+import { deleteBackendCalibration, getBackendCalibration, listDatasets, newId, openLabDb, putBackendCalibration, type ImportResult, type LabDbHandle, type ModelSummary } from '../store';
 import type { AssetReader } from './assets';
 import * as models from './models';
 import * as data from './datasets';
@@ -27,8 +28,8 @@ export interface LabOptions {
   openDb?: () => Promise<LabDbHandle>;
 }
 
-/** Training order: wasm (with the lab's training kernels) before the slow cpu backend. */
-const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** Backends calibrated on first start, and the fallback order if the chosen one fails. */
+const BACKEND_ORDER: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
 /** Moves image buffers instead of copying them (they are fresh copies made for the page). */
 function sendImages<T>(value: T, batches: (ImageBatch | undefined)[]): T {
@@ -54,12 +55,31 @@ export class Lab {
 
   constructor(private readonly options: LabOptions = {}) {}
 
-  /** Selects a backend (the user's choice first, if any) and reports what it found. */
+  /**
+   * Selects a backend and reports what it found: the user's choice if forced, else the fastest
+   * one calibrated on this device (measured on first start and after `forgetCalibration`).
+   */
   async init(request: { backend?: string | null } = {}): Promise<BackendInfo> {
     const forced = request.backend ? parseBackendName(request.backend) : null;
     installTrainingSupport();
-    this.backendInfo = await selectBackend({ forced, order: BACKEND_ORDER, wasmPaths: this.options.wasmPaths });
+    const { wasmPaths } = this.options;
+    const memory = this.calibrationMemory();
+    this.backendInfo = forced
+      ? { ...(await selectBackend({ forced, order: BACKEND_ORDER, wasmPaths })), calibration: await rememberedCalibration(memory) }
+      : await startCalibratedBackend({ order: BACKEND_ORDER, wasmPaths, memory });
     return this.backendInfo;
+  }
+
+  /** Forgets this device's calibrated backend, so the next automatic start measures again. */
+  async forgetCalibration(): Promise<void> {
+    await deleteBackendCalibration((await this.db()).db);
+  }
+
+  private calibrationMemory(): CalibrationMemory {
+    return {
+      load: async (device) => getBackendCalibration((await this.db()).db, device),
+      save: async (device, calibration) => putBackendCalibration((await this.db()).db, device, calibration),
+    };
   }
 
   backend(): BackendInfo | null {

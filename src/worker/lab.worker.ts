@@ -1,6 +1,5 @@
 /// <reference lib="webworker" />
 import { expose } from 'comlink';
-import * as tf from '@tensorflow/tfjs';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -9,9 +8,8 @@ import { installErrorTransfer } from './protocol';
 import { fetchAssetReader } from './assets';
 
 installErrorTransfer();
-// The threaded wasm build starts its pthread workers from a blob that breaks once bundled
-// ("e is not defined") and then never initialises; the single-threaded SIMD build works.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// wasm runs threaded when the page is cross-origin isolated (vite.config.ts keeps the threaded
+// build's pthread blob intact); without isolation tfjs falls back to the one-thread SIMD build.
 
 const lab = new Lab({
   wasmPaths: {

@@ -89,7 +89,7 @@ test('the workshop flow on the demo: model → data → localize → search → 
 
 test('on WebGPU (SwiftShader in CI) the lab localizes and takes one α step', async ({ page }) => {
   test.setTimeout(240_000);
-  await openLab(page, '?working=200&failures=16&epochs=1&preset=lite&batch=8&suite=0');
+  await openLab(page, '?backend=webgpu&working=200&failures=16&epochs=1&preset=lite&batch=8&suite=0');
   await expect(page.getByTestId('backend')).toContainText('webgpu');
   await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
   await page.getByRole('navigation').getByRole('button', { name: 'Search' }).click();

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_NAMES, type AdapterInfo, type BackendAttempt, type BackendInfo, type BackendName } from '../types';
 import { LabError } from '../errors';
 
-/** Default order for training: fastest first where it exists, cpu always works. */
-export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+/**
+ * Fallback order when no calibration decides (a forced backend that fails, a remembered one that
+ * no longer starts): wasm, the fastest CPU path, before GPUs that may be software; cpu always works.
+ */
+export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
 
 export function isBackendName(value: unknown): value is BackendName {
   return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
@@ -20,6 +23,8 @@ export function parseBackendName(value: string, field = 'backend'): BackendName 
 export interface SelectBackendOptions {
   /** Try this backend first (user's choice); the default chain follows if it fails. */
   forced?: BackendName | null;
+  /** Try this backend first without marking it forced (the calibrated choice). */
+  preferred?: BackendName | null;
   order?: readonly BackendName[];
   /** Where the wasm binaries are served (bundlers move them); Node finds them itself. */
   wasmPaths?: Record<string, string>;
@@ -32,12 +37,13 @@ export interface SelectBackendOptions {
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendInfo> {
   const order = options.order ?? DEFAULT_BACKEND_ORDER;
-  const candidates = options.forced ? [options.forced, ...order.filter((b) => b !== options.forced)] : [...order];
+  const first = options.forced ?? options.preferred ?? null;
+  const candidates = first ? [first, ...order.filter((b) => b !== first)] : [...order];
   if (options.wasmPaths) setWasmPaths(options.wasmPaths);
   const attempts: BackendAttempt[] = [];
   for (const backend of candidates) {
     const started = performance.now();
-    const reason = await tryBackend(backend);
+    const reason = await startBackend(backend);
     attempts.push({ backend, ok: reason === '', reason, ms: Math.round(performance.now() - started) });
     if (reason === '') {
       return {
@@ -45,8 +51,10 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         attempts,
         adapter: backend === 'webgpu' ? await readAdapterInfo() : null,
         isForced: options.forced === backend,
-        isCrossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
+        isCrossOriginIsolated: isCrossOriginIsolated(),
         tfjsVersion: tf.version.tfjs,
+        threads: threadCount(backend),
+        calibration: null,
       };
     }
   }
@@ -54,11 +62,43 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   throw new LabError(`No tfjs backend could start (${detail}).`, { field: 'backend', fix: 'Use a current Chromium, Firefox or Safari; the cpu backend needs no GPU.' });
 }
 
-/** Returns '' when the backend works, else a one-line reason. */
-async function tryBackend(backend: BackendName): Promise<string> {
+export function isCrossOriginIsolated(): boolean {
+  return Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+}
+
+/** Threads of wasm's pool once it runs (1 when the page is not cross-origin isolated); null for other backends. */
+export function threadCount(backend: BackendName): number | null {
+  if (backend !== 'wasm') return null;
+  try {
+    return getThreadsCount();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * tfjs-backend-wasm sizes its thread pool as navigator.hardwareConcurrency / 2 (it assumes two
+ * hyperthreads per core), which leaves a 2-core machine on one thread. It reads the value once,
+ * when the wasm module starts, so for that moment the logical core count is shown doubled:
+ * the pool then gets one thread per logical core (tfjs caps it at 8).
+ */
+async function withOneWasmThreadPerCore<T>(start: () => Promise<T>): Promise<T> {
+  const nav = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
+  const cores = nav?.hardwareConcurrency;
+  if (!nav || !cores || Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency')) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  try {
+    return await start();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/** Makes `backend` the active one; returns '' when it works, else a one-line reason. */
+export async function startBackend(backend: BackendName): Promise<string> {
   if (!tf.engine().registryFactory[backend]) return 'not available in this environment';
   try {
-    const ok = await tf.setBackend(backend);
+    const ok = backend === 'wasm' ? await withOneWasmThreadPerCore(() => tf.setBackend(backend)) : await tf.setBackend(backend);
     if (!ok) return 'failed to initialise (for webgpu: no GPU adapter)';
     await tf.ready();
     return await sanityCheck();
@@ -79,7 +119,7 @@ async function sanityCheck(): Promise<string> {
   return value === 10 ? '' : `sanity check computed ${value} instead of 10`;
 }
 
-async function readAdapterInfo(): Promise<AdapterInfo | null> {
+export async function readAdapterInfo(): Promise<AdapterInfo | null> {
   type Gpu = { requestAdapter(): Promise<GpuAdapterLike | null> };
   type GpuAdapterLike = { info?: Record<string, unknown>; isFallbackAdapter?: boolean };
   const gpu = (globalThis.navigator as { gpu?: Gpu } | undefined)?.gpu;

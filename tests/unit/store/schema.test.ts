@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { openDB, type IDBPDatabase, type StoreNames } from 'idb';
-import { bytes, uniqueName } from './helpers';
+import { bytes, newSession, uniqueName } from './helpers';
 import { V1_CHECKPOINTS, V1_DATASET, V1_MODEL, V1_SESSION } from '../../fixtures/store/v1-records';
 import { connectLabDb } from '../../../src/store/db';
-import { createStoresV1, DB_NAME, DB_VERSION, type ArchRepairDB, type ArchRepairDBV1 } from '../../../src/store/schema';
-import { getSession, listSessions } from '../../../src/store/sessions';
+import { createStoresV1, DB_NAME, DB_VERSION, upgradeLabDb, type ArchRepairDB, type ArchRepairDBV1, type ArchRepairDBV2 } from '../../../src/store/schema';
+import { createSession, getSession, listSessions } from '../../../src/store/sessions';
+import { getBackendCalibration } from '../../../src/store/settings';
 import { latestCheckpoint, listCheckpoints } from '../../../src/store/checkpoints';
 import { getModel } from '../../../src/store/models';
 import { getDataset } from '../../../src/store/datasets';
@@ -25,10 +26,11 @@ async function writeV1Database(name: string): Promise<void> {
 describe('schema', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('is named archrepair-lab at version 2 and types its four stores', () => {
+  it('is named archrepair-lab at version 3 and types its five stores', () => {
     expect(DB_NAME).toBe('archrepair-lab');
-    expect(DB_VERSION).toBe(2);
-    expectTypeOf<StoreNames<ArchRepairDB>>().toEqualTypeOf<'models' | 'datasets' | 'sessions' | 'checkpoints'>();
+    expect(DB_VERSION).toBe(3);
+    expectTypeOf<StoreNames<ArchRepairDB>>().toEqualTypeOf<'models' | 'datasets' | 'sessions' | 'checkpoints' | 'settings'>();
+    expectTypeOf<StoreNames<ArchRepairDBV2>>().toEqualTypeOf<'models' | 'datasets' | 'sessions' | 'checkpoints'>();
     expectTypeOf<ArchRepairDB['checkpoints']['key']>().toEqualTypeOf<[string, number]>();
   });
 
@@ -39,8 +41,27 @@ describe('schema', () => {
     handle.db.close();
     const raw = await openDB(name);
     expect(raw.version).toBe(DB_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['checkpoints', 'datasets', 'models', 'sessions']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['checkpoints', 'datasets', 'models', 'sessions', 'settings']);
     expect([...raw.transaction('checkpoints').store.indexNames]).toEqual(['by-session']);
+    expect(raw.transaction('settings').store.keyPath).toBe('key');
+    raw.close();
+  });
+
+  it('upgrades a version 2 database by adding an empty settings store, keeping every record', async () => {
+    const name = uniqueName();
+    const v2 = await openDB<ArchRepairDB>(name, 2, { upgrade: (db, oldVersion, _newVersion, tx) => upgradeLabDb(db, oldVersion, tx, 2) });
+    expect([...v2.objectStoreNames].sort()).toEqual(['checkpoints', 'datasets', 'models', 'sessions']);
+    await createSession(v2, newSession('kept'));
+    v2.close();
+
+    const { db, persistent } = await connectLabDb({ name });
+    expect(persistent).toBe(true);
+    expect((await getSession(db, 'kept')).session).toMatchObject({ id: 'kept', name: 'Repair conv unit 2' });
+    expect(await db.getAll('settings')).toEqual([]);
+    expect(await getBackendCalibration(db, 'any device')).toBeNull();
+    db.close();
+    const raw = await openDB(name);
+    expect(raw.version).toBe(3);
     raw.close();
   });
 
@@ -82,6 +103,8 @@ describe('schema', () => {
     expect(listed.sessions.map((s) => s.id)).toEqual(['old-session']);
     expect(listed.warnings).toHaveLength(1);
     expect(listed.warnings[0]).toMatch(/"junk"/);
+    // Climbing from version 1 also reaches version 3.
+    expect(await db.getAll('settings')).toEqual([]);
     db.close();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { useNodeTrainingBackend } from '../../../../src/cli/node-backend';
 
 afterAll(async () => {
@@ -28,6 +29,12 @@ describe('useNodeTrainingBackend', () => {
     const onWasm = await convFilterGradient();
     expect(await useNodeTrainingBackend('cpu')).toBe('cpu');
     expect(Array.from(onWasm)).toEqual(Array.from(await convFilterGradient()));
+  });
+
+  it('runs wasm on one thread: tfjs-backend-wasm has no thread support in Node', async () => {
+    expect(await useNodeTrainingBackend('wasm')).toBe('wasm');
+    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    expect(getThreadsCount()).toBe(1);
   });
 
   it('is safe to call repeatedly', async () => {
