@@ -45,6 +45,8 @@ export const SERIES = {
   accFailures: { color: PALETTE.vermillion, dash: [] },
   accValidation: { color: PALETTE.green, dash: [6, 3] },
   accAdversarial: { color: PALETTE.purple, dash: [2, 2] },
+  accDrift: { color: PALETTE.skyBlue, dash: [10, 3, 2, 3] },
+  alphaEntropy: { color: PALETTE.black, dash: [1, 3] },
   before: { color: PALETTE.grey, dash: [] },
   after: { color: PALETTE.blue, dash: [] },
   forward: { color: PALETTE.skyBlue, dash: [] },

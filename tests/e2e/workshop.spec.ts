@@ -58,8 +58,12 @@ test('the workshop flow on the demo: model → data → localize → search → 
   await idle(page);
   await shot(page, '4-search');
 
+  await expect(page.getByTestId('alpha-entropy')).toContainText('α entropy');
   await page.getByTestId('derive').click();
   await expect(page.getByTestId('derived')).toBeVisible({ timeout: 120_000 });
+  // The do-no-harm selection: whichever verdict comes out, the page says which.
+  const derivedVerdict = await page.getByTestId('derive-verdict').getAttribute('data-verdict');
+  expect(['repaired', 'no-repair']).toContain(derivedVerdict);
   await page.getByTestId('to-results').click();
   await expect(page.getByTestId('results-table')).toBeVisible({ timeout: 120_000 });
   await idle(page);
@@ -72,6 +76,16 @@ test('the workshop flow on the demo: model → data → localize → search → 
   });
   expect(shown).toEqual(fromWorker);
   expect(shown.map((r) => r.label)).toEqual(['clean', corruption]);
+  const banner = page.getByTestId('results-verdict');
+  await expect(banner).toBeVisible();
+  const verdict = await banner.getAttribute('data-verdict');
+  expect(verdict).toBe(derivedVerdict);
+  if (verdict === 'no-repair') {
+    await expect(banner).toContainText('no repair found that keeps clean accuracy', { ignoreCase: true });
+    await expect(banner).toContainText('same model');
+  } else {
+    await expect(banner).toContainText('Repaired');
+  }
   await shot(page, '5-results');
 
   await page.getByTestId('to-export').click();
@@ -81,8 +95,17 @@ test('the workshop flow on the demo: model → data → localize → search → 
   const file = await download;
   expect(file.suggestedFilename()).toBe('model.json');
   await expect(page.getByTestId('report-md')).toContainText('ArchRepair Lab report: mnist-cnn');
+  // A model the lab kept unchanged is never offered as "repaired"; a repaired one is.
+  await expect(page.getByTestId('export-files')).toHaveAttribute('data-verdict', verdict!);
+  const downloadText = [await page.getByTestId('export-files').innerText(), await page.getByTestId('save-repaired').innerText(), await page.getByTestId('export-intro').innerText()].join(' ');
+  if (verdict === 'no-repair') {
+    expect(downloadText).not.toMatch(/repaired/i);
+    await expect(page.getByTestId('export-model-label')).toContainText('unchanged: no repair found that keeps clean accuracy');
+  } else {
+    expect(downloadText).toContain('repaired');
+  }
   await page.getByTestId('save-repaired').click();
-  await expect(page.getByTestId('saved-repaired')).toContainText('mnist-cnn-repaired');
+  await expect(page.getByTestId('saved-repaired')).toContainText('mnist-cnn');
   await shot(page, '6-export');
   await expect(page.getByTestId('error')).toHaveCount(0);
 });

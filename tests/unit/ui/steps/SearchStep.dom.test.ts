@@ -7,6 +7,8 @@ import type { EpochMetrics } from '../../../../src/core/types';
 import type { SearchInfo } from '../../../../src/worker/lab-types';
 import { GALLERY_OPS, galleryHistory } from '../../../../src/ui/components/viz/gallery-data';
 import { reactive } from './reactive.svelte';
+import { keptSelection, repairedSelection } from './verdict-fixtures';
+import type { DeriveView } from '../../../../src/worker/lab-types';
 
 // jsdom has no canvas for Chart.js; the charts are not what these tests are about.
 vi.mock('../../../../src/ui/components/viz/chart-effect.svelte', () => ({ useChart: () => {} }));
@@ -112,5 +114,52 @@ describe('SearchStep controls', () => {
     expect(space.disabled).toBe(false);
     await rerender(stubLab({ runState: 'running' }));
     expect((screen.getByRole('combobox', { name: /Search space/ }) as HTMLSelectElement).disabled).toBe(true);
+  });
+});
+
+describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
+  const withDrift = history.map((m, i) => ({ ...m, accDrift: 0.4 + 0.1 * i }));
+  const derived = (selection: DeriveView['selection']): DeriveView => ({ genotype: history[2].genotype, params: 1200, originalBlockParams: 4640, finetuneLosses: [0.5, 0.4], selection });
+
+  it('lists α entropy from the start through every epoch, and the drifted validation accuracy', () => {
+    render(SearchStep, stubLab({ search, history: withDrift }));
+    const entropy = screen.getByTestId('alpha-entropy');
+    const values = [...entropy.querySelectorAll('span[title]')].map((s) => s.textContent);
+    expect(values).toHaveLength(4);
+    expect(values.slice(1)).toEqual(history.map((m) => m.alphaEntropy.toFixed(2)));
+    expect(Number(values[0])).toBeGreaterThan(0.9);
+    expect(entropy.textContent).toContain('→');
+    const metrics = screen.getByTestId('epoch-metrics');
+    expect(metrics.textContent).toContain('drifted validation 60.0%');
+    expect(metrics.getAttribute('data-acc-drift')).toBe(String(withDrift[2].accDrift));
+  });
+
+  it('leaves the drift out of the text when the epoch did not measure it', () => {
+    render(SearchStep, stubLab({ search, history: history.map((m) => ({ ...m, accDrift: Number.NaN })) }));
+    expect(screen.getByTestId('epoch-metrics').textContent).not.toContain('drifted');
+  });
+
+  it('says which fine-tune epoch was kept, with the candidates and the clean bound', () => {
+    render(SearchStep, stubLab({ search, history, derived: derived(repairedSelection) }));
+    const verdict = screen.getByTestId('derive-verdict');
+    expect(verdict.getAttribute('data-verdict')).toBe('repaired');
+    expect(verdict.getAttribute('data-chosen-epoch')).toBe('1');
+    expect(verdict.textContent).toContain('Kept fine-tune epoch 1');
+    expect(verdict.textContent).toContain('40.0% → 70.0%');
+    const rows = [...screen.getByTestId('derive-candidates').querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['original model', '98.0%', '40.0%', 'reference', ''],
+      ['epoch 1', '97.8%', '70.0%', 'yes', '✓ kept'],
+      ['epoch 2', '95.0%', '80.0%', 'no', ''],
+    ]);
+  });
+
+  it('says plainly when the original model is kept', () => {
+    render(SearchStep, stubLab({ search, history, derived: derived(keptSelection) }));
+    const verdict = screen.getByTestId('derive-verdict');
+    expect(verdict.getAttribute('data-verdict')).toBe('no-repair');
+    expect(verdict.textContent).toMatch(/No repair found that keeps clean accuracy: the original model is kept/);
+    const kept = screen.getByTestId('derive-candidates').querySelector('tr[data-kept="true"]')!;
+    expect(kept.getAttribute('data-epoch')).toBe('0');
   });
 });
