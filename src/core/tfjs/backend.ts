@@ -78,15 +78,15 @@ export function threadCount(backend: BackendName): number | null {
 
 /**
  * tfjs-backend-wasm sizes its thread pool as navigator.hardwareConcurrency / 2 (it assumes two
- * hyperthreads per core), which leaves a 2-core machine on one thread. It reads the value once,
- * when the wasm module starts, so for that moment the logical core count is shown doubled:
- * the pool then gets one thread per logical core (tfjs caps it at 8).
+ * hyperthreads per core, caps at 8), which leaves a 2- or 3-core machine on one thread. It reads
+ * the value once, when the wasm module starts; for that moment such a machine reports 4 cores,
+ * so it gets 2 threads. Larger machines keep tfjs's own choice.
  */
-async function withOneWasmThreadPerCore<T>(start: () => Promise<T>): Promise<T> {
+async function withAtLeastTwoWasmThreads<T>(start: () => Promise<T>): Promise<T> {
   const nav = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
-  const cores = nav?.hardwareConcurrency;
-  if (!nav || !cores || Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency')) return start();
-  Object.defineProperty(nav, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  const cores = nav?.hardwareConcurrency ?? 0;
+  if (!nav || cores < 2 || cores >= 4 || Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency')) return start();
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 4, configurable: true });
   try {
     return await start();
   } finally {
@@ -98,7 +98,7 @@ async function withOneWasmThreadPerCore<T>(start: () => Promise<T>): Promise<T> 
 export async function startBackend(backend: BackendName): Promise<string> {
   if (!tf.engine().registryFactory[backend]) return 'not available in this environment';
   try {
-    const ok = backend === 'wasm' ? await withOneWasmThreadPerCore(() => tf.setBackend(backend)) : await tf.setBackend(backend);
+    const ok = backend === 'wasm' ? await withAtLeastTwoWasmThreads(() => tf.setBackend(backend)) : await tf.setBackend(backend);
     if (!ok) return 'failed to initialise (for webgpu: no GPU adapter)';
     await tf.ready();
     return await sanityCheck();
