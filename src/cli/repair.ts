@@ -19,6 +19,7 @@ import { PRESET_NAMES, type PresetName } from '../core/search/presets';
 import { RepairSession } from '../core/repair/session';
 import { DEFAULT_REPAIR_CONFIG } from '../core/repair/config';
 import { verdictText } from '../core/repair/selection';
+import { BASELINE_NAMES, type BaselineName } from '../core/repair/baselines';
 import { bundledTrainingSplitOf } from '../core/data/training-splits';
 import { runRepairPipeline } from '../core/repair/pipeline';
 import { reportMarkdown } from '../core/repair/report';
@@ -43,19 +44,29 @@ const SPEC = {
   'alpha-lr': { type: 'number', default: D.search.alphaLearningRate, help: 'α learning rate (Adam)' },
   'clean-per-failure': { type: 'number', default: D.cleanPerFailure, help: 'clean training images per failure in D_repair' },
   'distill-weight': { type: 'number', default: D.distillWeight, help: 'weight of the KL term to the original model on clean images' },
+  'correction-penalty': { type: 'number', default: D.correctionPenalty, help: "weight of ArchRepair's term that keeps the correction cell silent on clean images" },
   preset: { type: 'string', default: D.search.preset, help: `search space: ${PRESET_NAMES.join(', ')}` },
   batch: { type: 'number', default: D.search.batchSize, help: 'batch size of search and fine-tune' },
   failures: { type: 'number', default: D.failureCap, help: 'most failing examples used for repair' },
   working: { type: 'number', default: D.workingSize, help: 'test images the session uses (split into repair pool, validation and held-out parts)' },
   seed: { type: 'number', default: D.seed, help: 'seed for splits, search and fine-tune' },
   block: { type: 'number', default: null, help: 'repair this block index instead of the localized one' },
+  'baseline-names': { type: 'string', default: null, help: `which controls to run with --baselines, comma-separated (default: all: ${BASELINE_NAMES.join(', ')})` },
   baselines: { type: 'boolean', default: false, help: 'also run the network-, layer- and block-level weight repairs and the random genotype on the same data, steps and selection rule' },
   suite: { type: 'boolean', default: true, help: 'evaluate on every corruption at severity 3 (held-out images)' },
+  'suite-severities': { type: 'string', default: String(D.suiteSeverity), help: 'severities of the robustness suite, comma-separated (e.g. 1,3,5)' },
   out: { type: 'string', default: null, help: 'output folder (default: reports/<model>-<corruption>-s<seed>)' },
   backend: { type: 'string', default: 'wasm', help: 'tfjs backend in Node: wasm or cpu' },
   quiet: { type: 'boolean', default: false, help: 'no progress lines' },
 } as const;
 const SYNOPSIS = '--model <dir | demo name> [flags]';
+
+function parseBaselineNames(list: string): BaselineName[] {
+  const names = list.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(BASELINE_NAMES as readonly string[]).includes(n));
+  if (unknown.length) throw new UsageError(`--baseline-names: unknown ${unknown.join(', ')}; use ${BASELINE_NAMES.join(', ')}.`);
+  return names as BaselineName[];
+}
 
 async function main(argv: string[]): Promise<number> {
   const { flags, isHelp } = parseArgs(argv, SPEC);
@@ -85,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     failureCap: flags.failures,
     cleanPerFailure: flags['clean-per-failure'],
     distillWeight: flags['distill-weight'],
+    correctionPenalty: flags['correction-penalty'],
     search: { ...D.search, preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: flags.batch, alphaLearningRate: flags['alpha-lr'], weightLearningRate: flags['search-lr'] },
     ...(flags['baseline-lr'] === null ? {} : { baselineLearningRates: { 'network-finetune': flags['baseline-lr'], 'layer-weights': flags['baseline-lr'], 'block-weights': flags['baseline-lr'] } }),
     finetune: { epochs: flags.finetune, batchSize: flags.batch, learningRate: flags.lr },
@@ -102,9 +114,11 @@ async function main(argv: string[]): Promise<number> {
     backend,
     baselines: flags.baselines,
     includeSuite: flags.suite,
+    suiteSeverities: flags['suite-severities'].split(',').map((v) => parseSeverity(Number(v))),
     log: (line) => console.log(line),
     onProgress,
     blockOverride: flags.block,
+    baselineNames: flags['baseline-names'] ? parseBaselineNames(flags['baseline-names']) : undefined,
   });
   const out = resolve(flags.out ?? join('reports', `${validated.name}-${corruption}-s${flags.seed}`));
   await mkdir(out, { recursive: true });

@@ -100,7 +100,8 @@ export async function exportBundle(ws: Workspace): Promise<ExportBundle> {
 /** Saves the repaired model in this browser's IndexedDB; returns its id. */
 export async function saveRepaired(ws: Workspace, db: LabDb): Promise<{ id: string; name: string }> {
   const bundle = await exportBundle(ws);
-  const name = `${requireModel(ws).validated.name}-repaired`;
+  const kept = requireSession(ws).derived?.selection.verdict === 'no-repair';
+  const name = `${requireModel(ws).validated.name}-${kept ? 'unchanged' : 'repaired'}`;
   const record = await putModel(db, { name, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer })) });
   return { id: record.id, name };
 }

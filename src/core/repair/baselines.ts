@@ -57,7 +57,8 @@ export async function runBaseline(name: BaselineName, session: RepairSession, ca
   try {
     const trained = trainedLayers(name, session.graph, session.blockIndex, await mostGradientLayer(model, session));
     const layers = graphLayers(model, session.graph);
-    const variables = trained.flatMap((n) => layers.get(n)?.trainableWeights.map((w) => w.read() as tf.Variable) ?? []);
+    // A shared layer appears once per use in the graph; train its variables once.
+    const variables = [...new Set(trained.flatMap((n) => layers.get(n)?.trainableWeights.map((w) => w.read() as tf.Variable) ?? []))];
     const { losses, selection } = await trainWithSelection({
       forward: modelLogits(model, session.isProbabilities),
       variables,

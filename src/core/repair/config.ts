@@ -17,7 +17,7 @@ export interface RepairConfig {
   validationFraction: number;
   /** Most failing examples used for repair (the paper collects 1000). */
   failureCap: number;
-  /** Clean training images per failure in D_repair. */
+  /** Clean images per failure in D_repair: the repair pool's clean versions first, then training images. */
   cleanPerFailure: number;
   localize: Partial<LocalizeSettings>;
   /** The block search; `alphaLearningRate` replaces DARTS' 3e-4, which moves nothing in a few hundred steps. */
@@ -26,6 +26,8 @@ export interface RepairConfig {
   finetune: { epochs: number; batchSize: number; learningRate: number };
   /** Weight of the output-distillation term (KL to the original model on clean images) in every method's loss. */
   distillWeight: number;
+  /** Weight of ArchRepair's do-no-harm term: the correction cell's energy on clean images (search and fine-tune). */
+  correctionPenalty: number;
   /** Adam learning rate of each weight-repair baseline (they train search + fine-tune epochs). */
   baselineLearningRates: { 'network-finetune': number; 'layer-weights': number; 'block-weights': number };
   /** Images per corruption in the robustness suite of the report (held-out part). */
@@ -46,6 +48,7 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.025 },
   finetune: { epochs: 4, batchSize: 64, learningRate: 2e-3 },
   distillWeight: 1,
+  correctionPenalty: 1,
   baselineLearningRates: { 'network-finetune': 1e-3, 'layer-weights': 2e-3, 'block-weights': 2e-3 },
   suiteSize: 1000,
   suiteSeverity: 3,
@@ -90,6 +93,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
   if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 3.');
+  if (!(c.correctionPenalty >= 0 && Number.isFinite(c.correctionPenalty))) fail('correctionPenalty', `correctionPenalty must be ≥ 0, got ${c.correctionPenalty}.`, 'Use 1.');
   if (!(c.distillWeight >= 0 && Number.isFinite(c.distillWeight))) fail('distillWeight', `distillWeight must be ≥ 0, got ${c.distillWeight}.`, 'Use 1.');
   if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');

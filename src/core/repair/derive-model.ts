@@ -4,7 +4,8 @@ import type { CancelToken } from '../progress';
 import { buildDerivedBlock } from '../search/derive';
 import type { CellParts } from '../search/cell';
 import type { OpName } from '../search/primitives';
-import type { Split } from '../search/batches';
+import type { Batch, Split } from '../search/batches';
+import { correctionPenalty, repairLoss } from '../search/repair-loss';
 import { spliceBlock } from '../model/splice';
 import { replayModel } from './replay';
 import { copyBlock } from './copy-block';
@@ -54,6 +55,7 @@ export interface DeriveRequest {
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
   finetune: { epochs: number; batchSize: number; learningRate: number };
   distillWeight: number;
+  correctionPenalty: number;
   seed: number;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
@@ -98,15 +100,25 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     seed: req.seed,
     base: copyBlock(req.model, req.graph, req.blockIndex, 'archrepair_original'),
     inherit: req.inherit,
+    onCorrection: (sym) => (correction = sym),
   });
+  let correction: tf.SymbolicTensor | null = null;
   const input = tf.input({ shape: block.inputShape });
   const blockModel = tf.model({ inputs: input, outputs: build(input) });
+  const withCorrection = tf.model({ inputs: input, outputs: [blockModel.outputs[0], correction!] });
+  const trainingLoss = (batch: Batch) =>
+    tf.tidy(() => {
+      const [out, added] = withCorrection.apply(batch.x, { training: false }) as tf.Tensor4D[];
+      const value = repairLoss(req.suffix(out), batch, req.distillWeight);
+      return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
+    });
   const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith('archrepair_original')).map((l) => l.name);
   const forward: LogitsFn = (x) => req.suffix(blockModel.apply(x, { training: false }) as tf.Tensor4D);
   const normalise = () => recomputeBatchNorm(blockModel, cellNorms, req.data.cleanTrain);
   await normalise();
   const { losses, selection } = await trainWithSelection({
     forward,
+    trainingLoss,
     variables: blockModel.trainableWeights.map((w) => w.read() as tf.Variable),
     state: blockModel.weights.map((w) => w.read() as tf.Variable),
     train: req.data.train,

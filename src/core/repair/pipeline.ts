@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { subset, type Dataset } from '../data/dataset';
-import { CORRUPTION_NAMES, corruptDataset } from '../data/corruptions';
+import { CORRUPTION_NAMES, corruptDataset, type Severity } from '../data/corruptions';
 import { predictClasses } from '../localize/failures';
 import type { CancelToken } from '../progress';
 import type { ProgressCallback } from '../types';
@@ -10,17 +10,22 @@ import type { ModelResult, RepairReport } from './report';
 import type { RepairSession } from './session';
 import type { Selection } from './selection';
 
-/** The held-out evaluation sets of a session: clean, the targeted drift, and the robustness suite. */
-export function evaluationSets(session: RepairSession, includeSuite: boolean): { label: string; severity: number; ds: Dataset }[] {
+/**
+ * The held-out evaluation sets of a session: clean, the targeted drift, and the robustness
+ * suite (every corruption at `config.suiteSeverity`, or at each of `severities`).
+ */
+export function evaluationSets(session: RepairSession, includeSuite: boolean, severities: readonly Severity[] = [session.config.suiteSeverity]): { label: string; severity: number; ds: Dataset }[] {
   const { heldOut } = session.testSplit;
-  const { corruption, severity, suiteSize, suiteSeverity, seed } = session.config;
+  const { corruption, severity, suiteSize, seed } = session.config;
   const sets = [{ label: 'clean', severity: 0, ds: subset(session.clean, heldOut, 'held-out clean') }];
   if (corruption !== 'none') sets.push({ label: corruption, severity, ds: subset(session.corrupted, heldOut, `held-out ${corruption}`) });
   if (includeSuite) {
     const base = subset(session.clean, heldOut.slice(0, suiteSize), 'suite base');
-    for (const name of CORRUPTION_NAMES) {
-      if (name === corruption && severity === suiteSeverity) continue;
-      sets.push({ label: name, severity: suiteSeverity, ds: corruptDataset(base, name, suiteSeverity, seed + 1) });
+    for (const suiteSeverity of severities) {
+      for (const name of CORRUPTION_NAMES) {
+        if (name === corruption && severity === suiteSeverity) continue;
+        sets.push({ label: name, severity: suiteSeverity, ds: corruptDataset(base, name, suiteSeverity, seed + 1) });
+      }
     }
   }
   return sets;
@@ -75,8 +80,12 @@ export interface PipelineOptions {
   backend: string;
   baselines: boolean;
   includeSuite: boolean;
+  /** Suite severities (default: the config's suiteSeverity). */
+  suiteSeverities?: readonly Severity[];
   /** Repair this block instead of the localized one. */
   blockOverride?: number | null;
+  /** Which controls to run when `baselines` is set (default: all). */
+  baselineNames?: readonly BaselineName[];
   log?: (line: string) => void;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
@@ -112,7 +121,7 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
   const derived = await timed('derive + fine-tune', () => session.derive(cancel, onProgress));
   log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (epoch ${derived.selection.chosenEpoch})`);
 
-  const sets = evaluationSets(session, options.includeSuite);
+  const sets = evaluationSets(session, options.includeSuite, options.suiteSeverities);
   const evaluated: MethodEvaluation[] = [];
   const evaluate = async (name: string, model: tf.LayersModel, trainMs: number, selection: Selection | null) => {
     const e = await timed(`evaluate ${name}`, () => evaluateMethod(name, model, sets, trainMs, selection, cancel));
@@ -121,7 +130,7 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
   };
   await evaluate('original', session.model, 0, null);
   await evaluate('archrepair', derived.model, timings['search'] + timings['derive + fine-tune'], derived.selection);
-  if (options.baselines) evaluated.push(...(await runBaselines(session, sets, { cancel, onProgress, log, timings })));
+  if (options.baselines) evaluated.push(...(await runBaselines(session, sets, { names: options.baselineNames, cancel, onProgress, log, timings })));
   const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results: evaluated.map((e) => e.result), timings });
   return { report, evaluations: Object.fromEntries(evaluated.map((e) => [e.result.name, e.evaluation])) };
 }

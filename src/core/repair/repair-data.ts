@@ -70,27 +70,30 @@ export function classBalancedSample(candidates: readonly number[], labels: Array
 }
 
 /**
- * Builds D_repair = failures ∪ a class-balanced sample of clean images and splits it into S_w
- * and S_α. `failures` index drifted working-set images; `cleanCandidates` index images of the
- * clean source (`cleanSource`: the training set, or the working set's repair pool without one).
+ * The clean half of D_repair: the clean versions of every repair-pool image first (for a
+ * synthetic drift they pair each failure with its undrifted image), then a class-balanced
+ * sample of the clean training set up to `cleanPerFailure` × failures in all.
  */
-export function buildRepairSplits(
-  failures: readonly number[],
-  cleanCandidates: readonly number[],
-  failureLabels: ArrayLike<number>,
-  cleanLabels: ArrayLike<number>,
-  cleanSource: 'clean' | 'train',
-  config: RepairDataConfig,
-): RepairSplits {
+export function chooseCleanExamples(pool: readonly number[], poolLabels: ArrayLike<number>, train: { count: number; labels: ArrayLike<number> } | null, failures: number, config: RepairDataConfig): RepairExample[] {
+  const wanted = Math.round(failures * config.cleanPerFailure);
+  const fromPool = pool.slice(0, wanted).map((index): RepairExample => ({ index, source: 'clean', label: poolLabels[index], isFailure: false }));
+  if (!train || fromPool.length >= wanted) return fromPool;
+  const sample = classBalancedSample(Array.from({ length: train.count }, (_, i) => i), train.labels, wanted - fromPool.length, createRng(config.seed ^ 0xc1ea));
+  return [...fromPool, ...sample.map((index): RepairExample => ({ index, source: 'train', label: train.labels[index], isFailure: false }))];
+}
+
+/**
+ * Builds D_repair = failures ∪ clean examples and splits it into S_w and S_α, each holding
+ * half of both. `failures` index drifted working-set images.
+ */
+export function buildRepairSplits(failures: readonly number[], failureLabels: ArrayLike<number>, clean: readonly RepairExample[], seed: number): RepairSplits {
   if (failures.length < 2) {
     throw new LabError(`Only ${failures.length} failing example(s) found: a repair needs at least 2.`, { field: 'failures', fix: 'Pick a corruption or severity the model fails on more often.' });
   }
-  const rng = createRng(config.seed);
+  const rng = createRng(seed);
   const failing = shuffled(failures, rng).map((index): RepairExample => ({ index, source: 'corrupted', label: failureLabels[index], isFailure: true }));
-  const cleanSize = Math.min(cleanCandidates.length, Math.round(failures.length * config.cleanPerFailure));
-  const clean = classBalancedSample(cleanCandidates, cleanLabels, cleanSize, rng).map((index): RepairExample => ({ index, source: cleanSource, label: cleanLabels[index], isFailure: false }));
   const halve = <T>(xs: T[]): [T[], T[]] => [xs.filter((_, i) => i % 2 === 0), xs.filter((_, i) => i % 2 === 1)];
   const [wFail, aFail] = halve(failing);
-  const [wClean, aClean] = halve(clean);
+  const [wClean, aClean] = halve(shuffled(clean, rng));
   return { weights: shuffled([...wFail, ...wClean], rng), alpha: shuffled([...aFail, ...aClean], rng) };
 }

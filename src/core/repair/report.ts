@@ -47,7 +47,7 @@ export function reportMarkdown(r: RepairReport): string {
     lines.push('## Localization', '', `Method: ${r.localization.method} (${r.localization.formula}); this is our reconstruction of the paper's adversarial-aware spectrum analysis.`, '');
     lines.push('| rank | block | forward | backward | score |', '|---|---|---|---|---|');
     for (const s of [...r.localization.scores].sort((a, b) => a.rank - b.rank)) {
-      const mark = s.blockIndex === r.localization.chosenBlock ? ' (repaired)' : '';
+      const mark = s.blockIndex === r.localization.chosenBlock ? ' (searched)' : '';
       lines.push(`| ${s.rank} | ${r.localization.blockNames[s.blockIndex]}${mark} | ${s.forwardNormalized.toFixed(3)} | ${s.backwardNormalized.toFixed(3)} | ${s.combined.toFixed(3)} |`);
     }
     lines.push('');

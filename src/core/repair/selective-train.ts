@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CancelToken } from '../progress';
 import type { ProgressCallback } from '../types';
-import type { Split } from '../search/batches';
+import type { Batch, Split } from '../search/batches';
 import { repairLoss } from '../search/repair-loss';
 import { accuracyOf, predictSplit, trainWithLoss, type LogitsFn } from './train';
 import { isBetterCandidate, selectCandidate, type CandidateScore, type Selection } from './selection';
@@ -15,6 +15,8 @@ export interface ValidationData {
 export interface SelectiveTrainRequest {
   /** Inputs of the trained part → logits; every method trains in inference mode (BN statistics frozen). */
   forward: LogitsFn;
+  /** Extra loss terms of a method on the same batch (ArchRepair's correction penalty); added to the repair loss. */
+  trainingLoss?: (batch: Batch) => tf.Scalar;
   /** What Adam updates. */
   variables: tf.Variable[];
   /** What a candidate is: the trained variables plus anything `afterEpoch` changes (BN statistics). */
@@ -55,7 +57,8 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
   let best: { score: CandidateScore; values: tf.Tensor[] } = { score: req.original, values: initial };
   const candidates: CandidateScore[] = [];
   try {
-    const losses = await trainWithLoss((batch) => repairLoss(req.forward(batch.x, false), batch, req.settings.distillWeight), req.variables, req.train, {
+    const lossOf = req.trainingLoss ?? ((batch: Batch) => repairLoss(req.forward(batch.x, false), batch, req.settings.distillWeight));
+    const losses = await trainWithLoss(lossOf, req.variables, req.train, {
       ...req.settings,
       onEpochEnd: async (epoch) => {
         await req.afterEpoch?.();

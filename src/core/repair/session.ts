@@ -11,7 +11,7 @@ import { adversarialCopies } from '../localize/fgsm';
 import { splitModel, type SplitModel } from '../model/split';
 import { createSearch, type Search, type SearchData, type Split } from '../search/bilevel';
 import { resolveRepairConfig, type RepairConfig } from './config';
-import { buildRepairSplits, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
+import { buildRepairSplits, chooseCleanExamples, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
 import { accuracyOf, asLogits, type LogitsFn } from './train';
@@ -37,7 +37,7 @@ export interface FailureSummary {
 }
 
 /** Where D_repair's clean images come from. */
-export type CleanSource = 'training set' | 'working set (no training set given)';
+export type CleanSource = 'repair pool (clean versions) + training set' | 'repair pool (clean versions; no training set given)';
 
 /** Everything the search, derive and baselines share once the search has started. */
 interface PreparedRepair {
@@ -95,7 +95,7 @@ export class RepairSession {
   }
 
   get cleanSource(): CleanSource {
-    return this.train ? 'training set' : 'working set (no training set given)';
+    return this.train ? 'repair pool (clean versions) + training set' : 'repair pool (clean versions; no training set given)';
   }
 
   /** Applies the drift and collects the model's failures on the repair pool. */
@@ -160,10 +160,8 @@ export class RepairSession {
     this.disposeSearch();
     const pool = this.testSplit.repairPool;
     const failures = f.failures.failingIndices.map((i) => pool[i]);
-    const failing = new Set(failures);
-    const cleanFrom = this.train ?? this.clean;
-    const cleanCandidates = this.train ? Array.from({ length: this.train.count }, (_, i) => i) : pool.filter((i) => !failing.has(i));
-    this.splits = buildRepairSplits(failures, cleanCandidates, this.clean.labels, cleanFrom.labels, this.train ? 'train' : 'clean', { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure });
+    const clean = chooseCleanExamples(pool, this.clean.labels, this.train, failures.length, { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure });
+    this.splits = buildRepairSplits(failures, this.clean.labels, clean, this.config.seed);
     const split = splitModel(this.model, this.graph, blockIndex);
     const sources = { clean: this.clean, corrupted: this.corrupted, train: this.train };
     const report = phaseReporter('caching the frozen prefix', 6, onProgress);
@@ -205,6 +203,7 @@ export class RepairSession {
         alpha: { learningRate: this.config.search.alphaLearningRate },
         weights: { learningRate: this.config.search.weightLearningRate, learningRateMin: this.config.search.weightLearningRate / 25 },
         distillWeight: this.config.distillWeight,
+        correctionPenalty: this.config.correctionPenalty,
         seed: this.config.seed,
         outputChannels: block.outputShape[2],
         stride: block.stride === 2 ? 2 : 1,
@@ -275,6 +274,7 @@ export class RepairSession {
       suffix: (x) => asLogits(p.split.suffix(x), this.isProbabilities),
       finetune: this.config.finetune,
       distillWeight: this.config.distillWeight,
+      correctionPenalty: this.config.correctionPenalty,
       seed: this.config.seed,
       cancel,
       onProgress,
@@ -358,7 +358,7 @@ function rowsWhere(split: Split, keep: (i: number) => boolean): Split {
 /** True when block `index` maps a feature map to a feature map (what a cell can replace). */
 export function isSearchable(graph: BlockGraph, index: number): boolean {
   const b = graph.blocks[index];
-  if (!b || b.kind === 'head' || b.inputShape.length !== 3 || b.outputShape.length !== 3) return false;
+  if (!b || b.kind === 'head' || b.unsearchableReason || b.inputShape.length !== 3 || b.outputShape.length !== 3) return false;
   if (b.stride !== 1 && b.stride !== 2) return false;
   // The cell pads 'same': its output is ⌈H/s⌉ × ⌈W/s⌉, so the block must keep that contract.
   return b.outputShape[0] === Math.ceil(b.inputShape[0] / b.stride) && b.outputShape[1] === Math.ceil(b.inputShape[1] / b.stride);

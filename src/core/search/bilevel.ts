@@ -8,7 +8,7 @@ import { disposeBatch, gatherBatch, indicesWhere, validateSearchData, type Batch
 import { createCell, edgeCount, type Cell } from './cell';
 import { validateSearchConfig, type SearchConfig, type SearchConfigInput } from './config';
 import { countCorrect } from './evaluate';
-import { repairLoss } from './repair-loss';
+import { correctionPenalty, repairLoss } from './repair-loss';
 import { normalisedEntropy } from './entropy';
 import { parseGenotype } from './genotype';
 import { clipByGlobalNorm, createAdam, createSgd } from './optimizers';
@@ -76,9 +76,20 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
   const initRng = createRng(config.seed);
   let rng: Rng = createRng(config.seed ^ 0x5eed);
   const cell = createCell({ inputShape: [h, w, cin], outputChannels: config.outputChannels, stride: config.stride, steps, ops, residual: config.residual, outputRelu: config.outputRelu, correction: base !== undefined }, initRng);
-  const blockOut = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): tf.Tensor4D =>
-    tf.tidy(() => cell.apply(x, alphaSoftmax, training, base ? (base(x) as tf.Tensor4D) : undefined));
-  const loss: LossFn<Batch> = (batch, alpha, training) => tf.tidy(() => repairLoss(suffix(blockOut(batch.x, tf.softmax(alpha), training)), batch, config.distillWeight));
+  /** The block output, and (with a base) the correction the cell adds to it. */
+  const blockParts = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): { out: tf.Tensor4D; correction: tf.Tensor4D | null } => {
+    if (!base) return { out: cell.apply(x, alphaSoftmax, training), correction: null };
+    const correction = cell.apply(x, alphaSoftmax, training);
+    const sum = tf.add(base(x), correction) as tf.Tensor4D;
+    return { out: config.outputRelu ? tf.relu(sum) : sum, correction };
+  };
+  const blockOut = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean): tf.Tensor4D => tf.tidy(() => blockParts(x, alphaSoftmax, training).out);
+  const loss: LossFn<Batch> = (batch, alpha, training) =>
+    tf.tidy(() => {
+      const { out, correction } = blockParts(batch.x, tf.softmax(alpha), training);
+      const value = repairLoss(suffix(out), batch, config.distillWeight);
+      return correction && config.correctionPenalty > 0 ? (value.add(correctionPenalty(correction, out, batch.teacher?.mask).mul(config.correctionPenalty)) as tf.Scalar) : value;
+    });
   const architect = createArchitect<Batch>([edgeCount(steps), ops.length], config.alpha, config.order, initRng, loss);
   const weights = [...cell.variables, ...extraVariables];
   const sgd = createSgd(weights, config.weights);

@@ -29,7 +29,8 @@ export interface CellSpec {
    * Correction mode (function-preserving repair): the cell always ends in Conv1×1 and an affine
    * BN whose γ and β start at zero, and `apply` adds the original block's output `base` before
    * the final ReLU. At initialisation the cell outputs exactly `base` (ReLU(base) = base for a
-   * non-negative block output), so the repaired model starts as the original model.
+   * non-negative block output), so the repaired model starts as the original model. Without
+   * `base`, `apply` returns the correction alone (what would be added).
    */
   correction?: boolean;
 }
@@ -97,7 +98,6 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
 
   const apply = (x: tf.Tensor4D, alphaSoftmax: tf.Tensor2D, training: boolean, base?: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
-      if (correction && !base) throw new RangeError('A correction cell needs the original block output (base).');
       if (alphaSoftmax.shape[0] !== edgeCount(steps) || alphaSoftmax.shape[1] !== spec.ops.length) {
         throw new RangeError(`alphaSoftmax must be [${edgeCount(steps)}, ${spec.ops.length}], got [${alphaSoftmax.shape}].`);
       }
@@ -110,6 +110,7 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
       let out = tf.concat(nodes.slice(1), 3) as tf.Tensor4D;
       if (project) out = project.apply(out, training);
       if (shortcut) out = out.add(shortcut.apply(x, training));
+      if (correction && !base) return out;
       if (correction && base) out = out.add(base);
       return spec.outputRelu ? tf.relu(out) : out;
     });

@@ -24,6 +24,8 @@ export interface SearchConfig {
   order: SearchOrder;
   /** Weight of the output-distillation term of the repair loss (repair-loss.ts). */
   distillWeight: number;
+  /** Weight of the correction cell's do-no-harm term on clean images (repair-loss.ts correctionPenalty). */
+  correctionPenalty: number;
   alpha: AlphaHyperparameters;
   weights: WeightHyperparameters;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_SEARCH_CONFIG: Omit<SearchConfig, 'outputChannels' | 'strid
   seed: 0,
   order: 'first',
   distillWeight: 1,
+  correctionPenalty: 1,
   alpha: DARTS_HYPERPARAMETERS.alpha,
   weights: DARTS_HYPERPARAMETERS.weights,
 };
@@ -85,7 +88,7 @@ export function validateSearchConfig(input: SearchConfigInput): SearchConfig {
     ['weights.weightDecay', config.weights.weightDecay],
     ['weights.learningRateMin', config.weights.learningRateMin],
   ];
-  nonNegative.push(['distillWeight', config.distillWeight]);
+  nonNegative.push(['distillWeight', config.distillWeight], ['correctionPenalty', config.correctionPenalty]);
   for (const [field, v] of nonNegative) if (!(v >= 0 && Number.isFinite(v))) fail(field, `${field} must be ≥ 0, got ${v}.`, 'Use the DARTS default.');
   if (config.weights.learningRateMin > config.weights.learningRate) fail('weights.learningRateMin', 'the final learning rate exceeds the initial one.', 'Lower weights.learningRateMin.');
   return config;

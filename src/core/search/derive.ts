@@ -28,6 +28,8 @@ export interface DerivedBlockSpec {
    * ReLU; `residual` is then ignored (the original block is the shortcut).
    */
   base?: (input: Sym) => Sym;
+  /** Receives the correction tensor (before it is added to `base`), e.g. to expose it as an output. */
+  onCorrection?: (correction: Sym) => void;
   /**
    * Parameter inheritance: the supernet the genotype came from and its α column order. Every
    * derived layer then starts with the weights (and BN running statistics) of the same op on the
@@ -173,6 +175,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
     if (spec.base) {
       const project = inherited?.parts.project ?? undefined;
       const corrected = bn(conv1x1(out, cout, 1, project?.variables[0]), () => (project ? bnWeights(project.buffers, project.variables.slice(1, 3)) : bnWeights([tf.zeros([cout]), tf.ones([cout])], [tf.zeros([cout]), tf.zeros([cout])])));
+      spec.onCorrection?.(corrected);
       out = call(tf.layers.add({ name: name('add') }), [spec.base(input), corrected]);
     } else {
       if (kept.length * channels !== cout) {

@@ -18,3 +18,18 @@ export function repairLoss(logits: tf.Tensor, batch: Batch, distillWeight: numbe
     return ce.add(kl.mul(distillWeight)) as tf.Scalar;
   });
 }
+
+/**
+ * Do-no-harm term of the correction cell (our addition): the energy of the correction on the
+ * clean rows (`mask` = 1) relative to the repaired block's output there. It is zero when the
+ * cell leaves clean images exactly as the original block computed them.
+ */
+export function correctionPenalty(correction: tf.Tensor, blockOut: tf.Tensor, mask: tf.Tensor1D | undefined): tf.Scalar {
+  return tf.tidy(() => {
+    if (!mask) return tf.scalar(0);
+    const perRow = (t: tf.Tensor) => tf.mean(tf.square(t).reshape([t.shape[0], -1]), 1);
+    const energy = tf.sum(tf.mul(perRow(correction), mask));
+    const reference = tf.sum(tf.mul(perRow(blockOut), mask));
+    return tf.div(energy, tf.add(reference, 1e-6)) as tf.Scalar;
+  });
+}

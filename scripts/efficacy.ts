@@ -1,0 +1,77 @@
+/**
+ * `npm run efficacy [-- --jobs 2 --seeds 1,2,3,4,5 --models mnist-cnn,mnist-resnet,fashion-cnn]`
+ * regenerates the README's efficacy table (between the `efficacy:start` / `efficacy:end`
+ * markers): every demo model repaired for its card's worst corruption (severity 3) with the
+ * lab's EFFICACY budget, every method (original, ArchRepair, the weight baselines and the random
+ * genotype, all on the same data, steps and selection rule), per seed; then the mean and a 95 %
+ * interval (t, n − 1) of the paired per-seed differences to the original and to network-level
+ * fine-tuning. Each run's report is kept in reports/efficacy/<model>-s<seed>.json, and a run
+ * whose report exists is not repeated (delete the folder to start over).
+ * `--dev` runs the development drifts instead (settings are chosen there, never on the table).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CORRUPTION_FAMILY, type CorruptionName } from '../src/core/data/corruptions';
+import type { RepairReport } from '../src/core/repair/report';
+import { EFFICACY_RUN, DEVELOPMENT_DRIFTS, efficacyRows, efficacyTable, type EfficacyRun } from './efficacy-table';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const outDir = resolve(flag('out', 'reports/efficacy'));
+
+async function runOne(run: EfficacyRun): Promise<RepairReport> {
+  const file = join(outDir, `${run.model}-${run.corruption}-s${run.seed}.json`);
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as RepairReport;
+  const cli = [
+    'tsx', 'src/cli/repair.ts', '--model', run.model, '--corruption', run.corruption, '--seed', String(run.seed), '--baselines', '--quiet',
+    '--suite-severities', '1,3,5', '--out', join(outDir, `${run.model}-${run.corruption}-s${run.seed}`), ...EFFICACY_RUN,
+  ];
+  const started = Date.now();
+  await new Promise<void>((done, fail) => {
+    const child = spawn('npx', cli, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${cli.join(' ')} exited with ${code}`))));
+  });
+  const report = JSON.parse(await readFile(join(outDir, `${run.model}-${run.corruption}-s${run.seed}`, 'report.json'), 'utf8')) as RepairReport;
+  await writeFile(file, JSON.stringify(report));
+  console.log(`${run.model} ${run.corruption} seed ${run.seed}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return report;
+}
+
+async function main(): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  const seeds = flag('seeds', '1,2,3,4,5').split(',').map(Number);
+  const jobs = Number(flag('jobs', '2'));
+  const isDev = args.includes('--dev');
+  const models = flag('models', 'mnist-cnn,mnist-resnet,fashion-cnn').split(',');
+  const runs: EfficacyRun[] = [];
+  if (isDev) for (const d of DEVELOPMENT_DRIFTS) for (const seed of d.seeds) runs.push({ model: d.model, corruption: d.corruption, seed });
+  else {
+    for (const model of models) {
+      const card = JSON.parse(await readFile(join('public/models', model, 'card.json'), 'utf8')) as { worstCorruption: { name: string } };
+      for (const seed of seeds) runs.push({ model, corruption: card.worstCorruption.name, seed });
+    }
+  }
+  const reports: RepairReport[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (next < runs.length) reports.push(await runOne(runs[next++]));
+  }));
+  const table = efficacyTable(efficacyRows(reports), (name) => CORRUPTION_FAMILY[name as CorruptionName]);
+  await writeFile(join(outDir, isDev ? 'development.md' : 'table.md'), table);
+  console.log(table);
+  if (!isDev && args.includes('--write-readme')) {
+    const readme = await readFile('README.md', 'utf8');
+    const start = '<!-- efficacy:start -->';
+    const end = '<!-- efficacy:end -->';
+    if (!readme.includes(start) || !readme.includes(end)) throw new Error('README.md has no efficacy markers.');
+    await writeFile('README.md', `${readme.slice(0, readme.indexOf(start) + start.length)}\n${table}\n${readme.slice(readme.indexOf(end))}`);
+    console.log('README.md efficacy table rewritten.');
+  }
+}
+
+await main();
