@@ -33,7 +33,7 @@ const SPEC = {
   severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
   limit: { type: 'number', default: 2000, help: 'evaluate only the first N images of the dataset (0 = all)' },
   failures: { type: 'number', default: 1000, help: 'most failing examples to keep' },
-  scoring: { type: 'string', default: DEFAULT_LOCALIZE_SETTINGS.scoring, help: `term definitions: ${LOCALIZER_SCORINGS.join(', ')} (contrastive: passing-run median τ, failing/passing relative gradient norm; legacy: τ = 0 after ReLU, failing-run ‖∇W‖₁/|W|)` },
+  scoring: { type: 'string', default: DEFAULT_LOCALIZE_SETTINGS.scoring, help: `term definitions: ${LOCALIZER_SCORINGS.join(', ')} (rgn: passing-run median τ, failing-run relative gradient norm ‖∇W‖₂/‖W‖₂ per weight tensor, block mean, i.e. Auto-RGN of Lee et al., arXiv 2210.11466, no passing-run backward pass; contrastive: passing-run median τ, failing/passing relative gradient norm, also differentiates the passing runs; legacy: τ = 0 after ReLU, failing-run ‖∇W‖₁/|W|)` },
   method: { type: 'string', default: 'combined', help: `ranking: ${LOCALIZER_METHODS.join(', ')}` },
   formula: { type: 'string', default: 'ochiai', help: 'suspiciousness formula: ochiai, tarantula, dstar' },
   epsilon: { type: 'number', default: 0.1, help: 'FGSM step on [0, 1] pixels (0 = no adversarial copies)' },
@@ -68,12 +68,13 @@ function table(header: string[], rows: string[][], left = 2): string {
 /** The ranking table: every term of every block, rank 1 first. */
 export function formatRanking(result: LocalizationResult, graph: BlockGraph): string {
   const rel = result.relativeGradient;
-  const relCells = (k: number) => (rel ? [f(rel.failing[k]), f(rel.passing[k])] : []);
+  const onP = rel?.passing;
+  const relCells = (k: number) => (rel ? [f(rel.failing[k]), ...(onP ? [f(onP[k])] : [])] : []);
   const rows = result.scores.map((s) => [String(s.rank), `${s.blockIndex} ${graph.blocks[s.blockIndex].name}`, f(s.forward), f(s.backward), ...relCells(s.blockIndex), f(s.forwardNormalized), f(s.backwardNormalized), f(s.combined)]);
   const c = result.counts;
   const t = result.timingsMs;
   return [
-    table(['rank', 'block', 'S (fwd)', 'G (bwd)', ...(rel ? ['RGN on F', 'RGN on P'] : []), 'Ŝ', 'Ĝ', `score (${result.method})`], rows),
+    table(['rank', 'block', 'S (fwd)', 'G (bwd)', ...(rel ? ['RGN on F'] : []), ...(onP ? ['RGN on P'] : []), 'Ŝ', 'Ĝ', `score (${result.method})`], rows),
     `runs: ${c.failing} failing + ${c.passing} passing originals, ${c.adversarialFailing} failing + ${c.adversarialPassing} passing FGSM copies (ε=${result.settings.epsilon}); scoring ${result.settings.scoring}, formula ${result.formula}`,
     `time: FGSM ${Math.round(t.fgsm)} ms, forward ${Math.round(t.forward)} ms, backward ${Math.round(t.backward)} ms, total ${Math.round(t.total)} ms`,
   ].join('\n');
@@ -92,8 +93,10 @@ export function formatEvaluation(ev: LocalizerEvaluation, graph: BlockGraph): st
   ];
   const rel = ev.localization.relativeGradient;
   const heldOutGains = ev.gains.map((g) => g.gainHeldOut);
-  // Diagnostic only: how the two halves of the contrastive backward term rank on their own.
-  const halves = rel ? [`relative gradient norm alone, ρ (held-out): on F ${rho(spearman(rel.failing, heldOutGains))}, on P ${rho(spearman(rel.passing, heldOutGains))}`] : [];
+  // Diagnostic only: how the block-level relative gradient norms (the block's weights as one
+  // vector, not the per-tensor mean of G) rank on their own; on P only under contrastive scoring.
+  const onP = rel?.passing ? `, on P ${rho(spearman(rel.passing, heldOutGains))}` : '';
+  const halves = rel ? [`block-level relative gradient norm alone, ρ (held-out): on F ${rho(spearman(rel.failing, heldOutGains))}${onP}`] : [];
   return [
     `fine-tune of each block alone (${ev.settings.steps} Adam steps, lr ${ev.settings.learningRate}) on ${ev.counts.repair} repair examples (${ev.counts.repairFailing} failing); held out: ${ev.counts.heldOut}`,
     table(['#', 'block', 'repair failures fixed', 'held-out acc', 'gain (pts)'], gains),

@@ -160,7 +160,7 @@ export interface BlockScore {
   blockIndex: number;
   /** Forward spectrum: mean suspiciousness of the block's output channels. */
   forward: number;
-  /** Backward spectrum: mean per-parameter gradient magnitude over failures. */
+  /** The scoring's backward term G_k (LocalizeSettings.scoring: failing-run relative gradient norm for 'rgn', its failing/passing contrast for 'contrastive', mean ‖∇W‖₁/|W| over failures for 'legacy'). */
   backward: number;
   forwardNormalized: number;
   backwardNormalized: number;

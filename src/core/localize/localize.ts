@@ -7,8 +7,9 @@
  *   2. forward spectrum: per block output channel, activated = spatial mean > τ (the channel's
  *      median over the passing runs), hit-spectrum counts over failing/passing runs, Ochiai (or
  *      Tarantula, DStar); S_k = mean over channels;
- *   3. backward spectrum: G_k = the failing runs' relative gradient norm of block k over the
- *      passing runs' (relative-gradient.ts);
+ *   3. backward spectrum: G_k = the failing runs' relative gradient norm ‖∇W_t L‖₂ / ‖W_t‖₂,
+ *      averaged over block k's weight tensors (Auto-RGN, Lee et al., arXiv 2210.11466; scoring
+ *      'rgn', the default), or that over the passing runs' ('contrastive'; relative-gradient.ts);
  *   4. V_k = Ŝ_k·Ĝ_k after dividing each term by its maximum over blocks (or a weighted sum);
  *   5. the full ranking with every term, and the baselines gradient-only, activation-only, random.
  * settings.scoring 'legacy' keeps our first version of steps 2–3 (scoring.ts).
@@ -47,7 +48,7 @@ export interface LocalizationResult {
   /** Per block, per output channel: suspiciousness and the threshold τ used. */
   neuronScores: number[][];
   thresholds: number[][];
-  /** Contrastive scoring only: the relative gradient norms behind the backward term. */
+  /** 'rgn' and 'contrastive' scoring: the block-level relative gradient norms (passing: contrastive only). */
   relativeGradient?: RelativeGradientDetail;
   timingsMs: { fgsm: number; forward: number; backward: number; total: number };
   counts: LocalizationCounts;

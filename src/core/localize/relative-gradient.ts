@@ -10,6 +10,12 @@
  * by 1/c², so the ratio does not move; per tensor rather than per block, because such a
  * rescaling moves a kernel and the bias next to it differently. ‖W_t‖ itself cancels in the
  * ratio; R_F and R_P are still reported per block since they read as "relative step sizes".
+ *
+ * The 'rgn' scoring (rgnBackward) keeps only the numerator: Auto-RGN itself (Lee et al.,
+ * "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023, arXiv 2210.11466),
+ * on the failing runs alone. It needs no passing-run backward pass (|F| backward passes instead
+ * of |F| + |P|), but it is NOT rescale-invariant: the rescaling above multiplies the scaled
+ * tensors' R_F(t) by 1/c² and that of the kernel that undoes it by c².
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
@@ -28,6 +34,14 @@ export interface ContrastiveBackward {
   /** Per block: mean over failing / passing runs of ‖∇W_k L‖₂ / ‖W_k‖₂, the block's weights as one vector. */
   failingRelativeNorm: number[];
   passingRelativeNorm: number[];
+}
+
+/** The Auto-RGN backward term per block, plus the block-level relative norm on the failing runs. */
+export interface FailingRelativeGradient {
+  /** G_k = mean over the block's (non-zero) tensors of R_F(t). */
+  blockScores: number[];
+  /** Per block: mean over failing runs of ‖∇W_k L‖₂ / ‖W_k‖₂, the block's weights as one vector. */
+  failingRelativeNorm: number[];
 }
 
 /**
@@ -77,6 +91,28 @@ async function weightNorms(model: InstrumentedModel): Promise<{ tensors: number[
 }
 
 const relative = (gradientNorm: number, weightNorm: number): number => (weightNorm > 0 ? gradientNorm / weightNorm : 0);
+
+/**
+ * Auto-RGN on the failing runs (module comment): per block k,
+ *   G_k = mean over the block's tensors t with ‖W_t‖₂ > 0 of R_F(t),
+ *   R_F(t) = mean over the failing runs of ‖∇W_t L‖₂ / ‖W_t‖₂,
+ * 0 for a block without such a tensor. An all-zero tensor (e.g. a freshly initialised bias) has
+ * no relative gradient norm and is left out of its block's mean rather than counted as ∞ or 0.
+ * One backward pass per group of `failing` only; the passing runs are never differentiated.
+ */
+export async function rgnBackward(model: InstrumentedModel, failing: Dataset, groupSize: number, cancel?: CancelToken, report?: (done: number) => void): Promise<FailingRelativeGradient> {
+  const blockOf = tensorBlocks(model);
+  const onFailing = await meanOverGroups(failing, groupSize, blockOf.length + model.numBlocks, (x, y) => groupGradientNorms(model, x, y), cancel, report);
+  const norms = await weightNorms(model);
+  const perTensor: number[][] = Array.from({ length: model.numBlocks }, () => []);
+  blockOf.forEach((k, t) => {
+    if (norms.tensors[t] > 0) perTensor[k].push(onFailing[t] / norms.tensors[t]);
+  });
+  return {
+    blockScores: perTensor.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) / r.length : 0)),
+    failingRelativeNorm: perTensor.map((_, k) => relative(onFailing[blockOf.length + k], norms.blocks[k])),
+  };
+}
 
 /**
  * G_k over `failing` and `passing` (module comment), with the gradient of each group of

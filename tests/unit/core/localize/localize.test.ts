@@ -16,6 +16,10 @@ describe('localize', () => {
   // The fixture puts the failure's gradient in the broken block by scaling (large input, small
   // weights after it), which the legacy per-parameter gradient rewards and the contrastive one,
   // being scale-invariant, ignores on purpose; the contrastive known answer is in evaluate.test.ts.
+  // Auto-RGN ('rgn', the default) is scale-dependent too (relative-gradient.test.ts) and its
+  // backward term points at the broken block here as well, so the block-level known answer is
+  // pinned for 'legacy' and 'rgn'; the neuron-level one (the passing-median τ, shared by 'rgn'
+  // and 'contrastive') for both of those scorings.
   for (const broken of [1, 2] as const) {
     it(`legacy scoring ranks the deliberately broken block ${broken} first with every formula`, async () => {
       const { model, graph } = brokenBlockModel(`known${broken}`, broken);
@@ -34,13 +38,27 @@ describe('localize', () => {
       model.dispose();
     });
 
-    it(`contrastive scoring finds the planted speck channel of block ${broken} as the most suspicious neuron`, async () => {
+    it(`rgn scoring (the default) ranks the deliberately broken block ${broken} first with every formula, by its backward term`, async () => {
+      const { model, graph } = brokenBlockModel(`rgnknown${broken}`, broken);
+      const inst = instrumentLayersModel(model, graph);
+      const ds = speckData(15, 15, 10, 7);
+      for (const formula of ['ochiai', 'tarantula', 'dstar'] as const) {
+        const result = await localize(inst, ds, { formula, scoring: 'rgn' });
+        expect(result.scores[0].blockIndex).toBe(broken);
+        expect(result.terms.backward.indexOf(Math.max(...result.terms.backward))).toBe(broken);
+      }
+      model.dispose();
+    });
+
+    it(`rgn and contrastive scoring find the planted speck channel of block ${broken} as the most suspicious neuron`, async () => {
       const { model, graph } = brokenBlockModel(`neuron${broken}`, broken);
       const inst = instrumentLayersModel(model, graph);
-      for (const formula of ['ochiai', 'tarantula', 'dstar'] as const) {
-        const result = await localize(inst, speckData(15, 15, 10, 7), { formula });
-        const others = result.neuronScores.flatMap((scores, k) => scores.filter((_, c) => k !== broken || c !== 2));
-        expect(result.neuronScores[broken][2]).toBeGreaterThan(Math.max(...others));
+      for (const scoring of ['rgn', 'contrastive'] as const) {
+        for (const formula of ['ochiai', 'tarantula', 'dstar'] as const) {
+          const result = await localize(inst, speckData(15, 15, 10, 7), { formula, scoring });
+          const others = result.neuronScores.flatMap((scores, k) => scores.filter((_, c) => k !== broken || c !== 2));
+          expect(result.neuronScores[broken][2]).toBeGreaterThan(Math.max(...others));
+        }
       }
       model.dispose();
     });
@@ -60,11 +78,14 @@ describe('localize', () => {
       expect(s.backward).toBe(result.terms.backward[s.blockIndex]);
       expect(s.combined).toBeCloseTo(s.forwardNormalized * s.backwardNormalized, 12);
     }
-    // Contrastive (default): τ is the passing-run median even after ReLU, and the relative norms come along.
-    expect(result.settings.scoring).toBe('contrastive');
+    // rgn (default): τ is the passing-run median even after ReLU, and the failing-run relative norms come along.
+    expect(result.settings.scoring).toBe('rgn');
     expect(result.thresholds[0].every((t) => t > 0)).toBe(true);
     expect(result.relativeGradient?.failing).toHaveLength(4);
-    expect(result.relativeGradient?.passing.every((v) => v > 0)).toBe(true);
+    expect(result.relativeGradient?.passing).toBeUndefined();
+    const contrastive = await localize(inst, ds, { epsilon: 0.1, scoring: 'contrastive' });
+    expect(contrastive.thresholds).toEqual(result.thresholds);
+    expect(contrastive.relativeGradient?.passing?.every((v) => v > 0)).toBe(true);
     const legacy = await localize(inst, ds, { epsilon: 0.1, scoring: 'legacy' });
     expect(legacy.thresholds[0]).toEqual([0, 0]);
     expect(legacy.relativeGradient).toBeUndefined();
@@ -110,6 +131,8 @@ describe('localize', () => {
     expect([...new Set(phases.map((p) => p.phase))]).toEqual(['FGSM copies', 'forward spectrum', 'backward spectrum']);
     const last = phases.filter((p) => p.phase === 'backward spectrum').at(-1);
     expect(last?.done).toBe(last?.total);
+    // rgn (default) differentiates the failing runs only: the 10 specks and their 10 FGSM copies.
+    expect(last?.total).toBe(20);
 
     const before = tf.memory().numTensors;
     const token = new CancelToken();
@@ -124,7 +147,7 @@ describe('localize', () => {
   it('rejects bad settings and data without failures', async () => {
     expect(() => validateLocalizeSettings({ epsilon: 2 })).toThrow(LabError);
     expect(() => validateLocalizeSettings({ formula: 'jaccard' as never })).toThrow(/ochiai, tarantula, dstar/);
-    expect(() => validateLocalizeSettings({ scoring: 'newest' as never })).toThrow(/contrastive, legacy/);
+    expect(() => validateLocalizeSettings({ scoring: 'newest' as never })).toThrow(/rgn, contrastive, legacy/);
     try {
       validateLocalizeSettings({ gradientGroupSize: 0 });
     } catch (err) {

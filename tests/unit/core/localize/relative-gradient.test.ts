@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { concatDatasets } from '../../../../src/core/localize/batches';
 import { subset, type Dataset } from '../../../../src/core/data/dataset';
 import { backwardSpectrum } from '../../../../src/core/localize/gradient';
 import { instrumentLayersModel, type InstrumentedModel } from '../../../../src/core/localize/instrumented';
-import { CONTRAST_EPSILON, contrastiveBackward, gradientContrast } from '../../../../src/core/localize/relative-gradient';
+import { CONTRAST_EPSILON, contrastiveBackward, gradientContrast, rgnBackward } from '../../../../src/core/localize/relative-gradient';
+import { backwardTerm } from '../../../../src/core/localize/scoring';
 import { brokenBlockModel, speckData } from './fixtures';
 
 beforeAll(async () => {
@@ -101,6 +103,114 @@ describe('contrastive backward term', () => {
     // No passing run: every tensor's contrast is 1/ε.
     const alone = await contrastiveBackward(inst, failing, subset(passing, []), 1);
     alone.blockScores.forEach((g) => expect(g).toBeCloseTo(1 / CONTRAST_EPSILON, 0));
+    model.dispose();
+  });
+});
+
+/** `model` with a predict (the only call the backward passes make) that counts the examples it sees. */
+function counting(model: InstrumentedModel): { model: InstrumentedModel; examples: () => number } {
+  let seen = 0;
+  return {
+    model: { ...model, predict: (x: tf.Tensor4D) => ((seen += x.shape[0]), model.predict(x)) },
+    examples: () => seen,
+  };
+}
+
+describe('rgn backward term (Auto-RGN on the failing runs)', () => {
+  it('is the mean over the block\'s non-zero tensors of the per-example ‖∇W_t L‖₂ / ‖W_t‖₂ on failing runs', async () => {
+    const { model, graph } = brokenBlockModel('rgnexact');
+    const inst = instrumentLayersModel(model, graph);
+    const { failing } = split(speckData(4, 4, 5, 6), 4, 4);
+    const before = tf.memory().numTensors;
+    const result = await rgnBackward(inst, failing, 1);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // By hand: one variableGrads per failing example, the mean cross-entropy of that example.
+    const perBlock = Array.from({ length: inst.numBlocks }, (_, k) => inst.blockWeights(k));
+    const sums = perBlock.map((vars) => vars.map(() => 0));
+    for (let n = 0; n < failing.count; n++) {
+      const norms = tf.tidy(() => {
+        const x = tf.tensor4d(failing.images.slice(n * 64, (n + 1) * 64), [1, 8, 8, 1]);
+        const y = tf.oneHot(tf.tensor1d([failing.labels[n]], 'int32'), 2);
+        const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, inst.predict(x)) as tf.Scalar, perBlock.flat());
+        return perBlock.map((vars) => vars.map((v) => tf.norm(grads[v.name]).dataSync()[0] / tf.norm(v).dataSync()[0]));
+      });
+      norms.forEach((r, k) => r.forEach((v, t) => (sums[k][t] += Number.isFinite(v) ? v / failing.count : NaN)));
+    }
+    // The fixture has all-zero biases in blocks 2 and 3: no relative norm, left out of the mean.
+    const expected = sums.map((r) => r.filter(Number.isFinite)).map((r) => r.reduce((a, b) => a + b, 0) / r.length);
+    expect(sums[2].some((v) => Number.isNaN(v))).toBe(true);
+    result.blockScores.forEach((g, k) => expect(g).toBeCloseTo(expected[k], 4));
+    model.dispose();
+  });
+
+  // Unlike the contrastive term, Auto-RGN is NOT invariant to a function-preserving rescale, and
+  // cannot be: the rescaled tensors' ‖∇W‖ and ‖W‖ move in opposite directions. This test pins
+  // the actual factors so the docs do not claim otherwise; the invariance it does have is to a
+  // permutation of a block's channels (the next test).
+  it('moves by 1/c² when a block is rescaled by c in a way that keeps the function', async () => {
+    const { model, graph } = brokenBlockModel('rgnrescale');
+    const inst = instrumentLayersModel(model, graph);
+    const ds = speckData(8, 8, 6, 3);
+    const { failing } = split(ds, 8, 8);
+    const original = await rgnBackward(inst, failing, 1);
+    const outputsBefore = await outputs(inst, ds);
+    const c = 0.1;
+    scale(inst.blockWeights(0), c);
+    scale([inst.blockWeights(1)[0]], 1 / c);
+    (await outputs(inst, ds)).forEach((v, i) => expect(v).toBeCloseTo(outputsBefore[i], 3));
+    const rescaled = await rgnBackward(inst, failing, 1);
+    // Block 0 (kernel and bias × c): every tensor's R_F × 1/c².
+    expect(rescaled.blockScores[0] / original.blockScores[0]).toBeCloseTo(1 / c ** 2, 1);
+    // Block 1 (kernel ÷ c, bias untouched): the kernel's R_F × c², so G_1 moves too.
+    expect(Math.abs(rescaled.blockScores[1] / original.blockScores[1] - 1)).toBeGreaterThan(0.5);
+    // Blocks after them see the same inputs and gradients.
+    for (const k of [2, 3]) expect(rescaled.blockScores[k]).toBeCloseTo(original.blockScores[k], 4);
+    model.dispose();
+  });
+
+  it('does not move when a block\'s output channels are permuted (and the next block\'s inputs with them)', async () => {
+    const { model, graph } = brokenBlockModel('rgnpermute');
+    const inst = instrumentLayersModel(model, graph);
+    const ds = speckData(8, 8, 6, 3);
+    const { failing } = split(ds, 8, 8);
+    const original = await rgnBackward(inst, failing, 1);
+    const outputsBefore = await outputs(inst, ds);
+    // Swap block 0's two channels: kernel [1,1,1,2] and bias [2] columns, block 1's kernel [1,1,2,3] rows.
+    const [k0, b0] = inst.blockWeights(0);
+    const [k1] = inst.blockWeights(1);
+    tf.tidy(() => {
+      k0.assign(tf.reverse(k0, 3));
+      b0.assign(tf.reverse(b0, 0));
+      k1.assign(tf.reverse(k1, 2));
+    });
+    (await outputs(inst, ds)).forEach((v, i) => expect(v).toBeCloseTo(outputsBefore[i], 4));
+    const permuted = await rgnBackward(inst, failing, 1);
+    permuted.blockScores.forEach((g, k) => expect(g).toBeCloseTo(original.blockScores[k], 5));
+    model.dispose();
+  });
+
+  it('never differentiates the passing runs (the contrastive term does)', async () => {
+    const { model, graph } = brokenBlockModel('rgncost');
+    const inst = instrumentLayersModel(model, graph);
+    const { failing, passing } = split(speckData(9, 9, 5, 2), 9, 9);
+    // Passing runs first and last, failing ones in between: the split must pick the failing ones.
+    const runs = concatDatasets([subset(passing, [0, 1, 2, 3, 4, 5, 6, 7, 8]), failing, subset(passing, [9, 10, 11, 12, 13, 14, 15, 16, 17])], 'runs');
+    const isFailing = Array.from({ length: runs.count }, (_, n) => n >= 9 && n < 9 + failing.count);
+
+    const rgn = counting(inst);
+    const rgnTerm = await backwardTerm('rgn', rgn.model, runs, isFailing, 1);
+    expect(rgn.examples()).toBe(failing.count);
+    expect(rgnTerm.relativeGradient?.passing).toBeUndefined();
+    expect(rgnTerm.relativeGradient?.failing).toHaveLength(4);
+    expect(rgnTerm.scores).toEqual((await rgnBackward(inst, failing, 1)).blockScores);
+
+    const contrastive = counting(inst);
+    const contrastiveTerm = await backwardTerm('contrastive', contrastive.model, runs, isFailing, 1);
+    expect(contrastive.examples()).toBe(runs.count);
+    expect(contrastiveTerm.relativeGradient?.passing).toHaveLength(4);
+    // Same failing-run relative norms either way.
+    contrastiveTerm.relativeGradient?.failing.forEach((v, k) => expect(v).toBeCloseTo(rgnTerm.relativeGradient?.failing[k] as number, 6));
     model.dispose();
   });
 });

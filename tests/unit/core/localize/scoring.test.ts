@@ -13,7 +13,9 @@ describe('scoring', () => {
   it('uses τ = 0 only for legacy scoring of ReLU blocks, and the backward term needs passing runs only when contrastive', () => {
     expect(zeroThresholdBlocks('legacy', [true, false, true])).toEqual([true, false, true]);
     expect(zeroThresholdBlocks('contrastive', [true, false, true])).toEqual([false, false, false]);
+    expect(zeroThresholdBlocks('rgn', [true, false, true])).toEqual([false, false, false]);
     expect(backwardRunCount('legacy', [true, false, false])).toBe(1);
+    expect(backwardRunCount('rgn', [true, false, false])).toBe(1);
     expect(backwardRunCount('contrastive', [true, false, false])).toBe(3);
   });
 
@@ -23,6 +25,7 @@ describe('scoring', () => {
     const inst = instrumentLayersModel(model, chainGraph(model, TINY_BLOCKS));
     const ds = quadrantData(64, 11);
     const legacy = await localize(inst, ds, { scoring: 'legacy' });
+    // 'rgn' shares this forward term; pinned to 'contrastive' so the test keeps its old subject.
     const contrastive = await localize(inst, ds, { scoring: 'contrastive' });
     const runs = (r: typeof legacy) => r.counts.failing + r.counts.adversarialFailing;
     const all = (r: typeof legacy) => runs(r) + r.counts.passing + r.counts.adversarialPassing;
