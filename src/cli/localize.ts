@@ -33,7 +33,7 @@ const SPEC = {
   severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
   limit: { type: 'number', default: 2000, help: 'evaluate only the first N images of the dataset (0 = all)' },
   failures: { type: 'number', default: 1000, help: 'most failing examples to keep' },
-  scoring: { type: 'string', default: DEFAULT_LOCALIZE_SETTINGS.scoring, help: `term definitions: ${LOCALIZER_SCORINGS.join(', ')} (rgn: passing-run median τ, failing-run relative gradient norm ‖∇W‖₂/‖W‖₂ per weight tensor, block mean, i.e. Auto-RGN of Lee et al., arXiv 2210.11466, no passing-run backward pass; contrastive: passing-run median τ, failing/passing relative gradient norm, also differentiates the passing runs; legacy: τ = 0 after ReLU, failing-run ‖∇W‖₁/|W|)` },
+  scoring: { type: 'string', default: DEFAULT_LOCALIZE_SETTINGS.scoring, help: `term definitions: ${LOCALIZER_SCORINGS.join(', ')} (rgn: passing-run median τ, failing-run relative gradient norm ‖∇W_k‖₂/‖W_k‖₂ with the block's weights as one vector, i.e. block-level Auto-RGN of Lee et al., arXiv 2210.11466, no passing-run backward pass; contrastive: passing-run median τ, failing/passing relative gradient norm, also differentiates the passing runs; legacy: τ = 0 after ReLU, failing-run ‖∇W‖₁/|W|)` },
   method: { type: 'string', default: 'combined', help: `ranking: ${LOCALIZER_METHODS.join(', ')}` },
   formula: { type: 'string', default: 'ochiai', help: 'suspiciousness formula: ochiai, tarantula, dstar' },
   epsilon: { type: 'number', default: 0.1, help: 'FGSM step on [0, 1] pixels (0 = no adversarial copies)' },
@@ -94,7 +94,8 @@ export function formatEvaluation(ev: LocalizerEvaluation, graph: BlockGraph): st
   const rel = ev.localization.relativeGradient;
   const heldOutGains = ev.gains.map((g) => g.gainHeldOut);
   // Diagnostic only: how the block-level relative gradient norms (the block's weights as one
-  // vector, not the per-tensor mean of G) rank on their own; on P only under contrastive scoring.
+  // vector) rank on their own; under 'rgn' "on F" is G itself (the gradient-only row), on P only
+  // under contrastive scoring.
   const onP = rel?.passing ? `, on P ${rho(spearman(rel.passing, heldOutGains))}` : '';
   const halves = rel ? [`block-level relative gradient norm alone, ρ (held-out): on F ${rho(spearman(rel.failing, heldOutGains))}${onP}`] : [];
   return [

@@ -7,9 +7,10 @@
  *   2. forward spectrum: per block output channel, activated = spatial mean > τ (the channel's
  *      median over the passing runs), hit-spectrum counts over failing/passing runs, Ochiai (or
  *      Tarantula, DStar); S_k = mean over channels;
- *   3. backward spectrum: G_k = the failing runs' relative gradient norm ‖∇W_t L‖₂ / ‖W_t‖₂,
- *      averaged over block k's weight tensors (Auto-RGN, Lee et al., arXiv 2210.11466; scoring
- *      'rgn', the default), or that over the passing runs' ('contrastive'; relative-gradient.ts);
+ *   3. backward spectrum: G_k = the failing runs' mean relative gradient norm ‖∇W_k L‖₂ / ‖W_k‖₂,
+ *      block k's weights as one vector (block-level Auto-RGN, Lee et al., arXiv 2210.11466;
+ *      scoring 'rgn', the default), or a per-tensor failing/passing ratio of such norms
+ *      ('contrastive'; relative-gradient.ts);
  *   4. V_k = Ŝ_k·Ĝ_k after dividing each term by its maximum over blocks (or a weighted sum);
  *   5. the full ranking with every term, and the baselines gradient-only, activation-only, random.
  * settings.scoring 'legacy' keeps our first version of steps 2–3 (scoring.ts).

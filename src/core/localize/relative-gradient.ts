@@ -11,11 +11,15 @@
  * rescaling moves a kernel and the bias next to it differently. ‖W_t‖ itself cancels in the
  * ratio; R_F and R_P are still reported per block since they read as "relative step sizes".
  *
- * The 'rgn' scoring (rgnBackward) keeps only the numerator: Auto-RGN itself (Lee et al.,
- * "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023, arXiv 2210.11466),
- * on the failing runs alone. It needs no passing-run backward pass (|F| backward passes instead
- * of |F| + |P|), but it is NOT rescale-invariant: the rescaling above multiplies the scaled
- * tensors' R_F(t) by 1/c² and that of the kernel that undoes it by c².
+ * The 'rgn' scoring (rgnBackward) keeps only the failing side, and at block level: block k's
+ * trainable weights (every tensor, kernels and biases alike, zero ones included) taken as ONE
+ * vector W_k, and G_k = mean over failing runs of ‖∇W_k L‖₂ / ‖W_k‖₂. That is Auto-RGN (Lee et
+ * al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023, arXiv
+ * 2210.11466), which is also per layer block, not per tensor, run on the failing runs alone. It
+ * needs no passing-run backward pass (|F| backward passes instead of |F| + |P|), but it is NOT
+ * rescale-invariant: the rescaling above multiplies G_k of a block scaled whole by c by exactly
+ * 1/c², and moves that of the block whose kernel undoes it by a factor in [c², 1] (c < 1) that
+ * depends on how much of the block's norms sit in that kernel rather than in its bias.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
@@ -36,11 +40,11 @@ export interface ContrastiveBackward {
   passingRelativeNorm: number[];
 }
 
-/** The Auto-RGN backward term per block, plus the block-level relative norm on the failing runs. */
+/** The Auto-RGN backward term per block; with block-level Auto-RGN it IS the failing runs' block-level relative norm. */
 export interface FailingRelativeGradient {
-  /** G_k = mean over the block's (non-zero) tensors of R_F(t). */
+  /** G_k = mean over failing runs of ‖∇W_k L‖₂ / ‖W_k‖₂, the block's weights as one vector. */
   blockScores: number[];
-  /** Per block: mean over failing runs of ‖∇W_k L‖₂ / ‖W_k‖₂, the block's weights as one vector. */
+  /** The same numbers (kept so that every scoring reports the block-level relative norm under one name). */
   failingRelativeNorm: number[];
 }
 
@@ -92,26 +96,29 @@ async function weightNorms(model: InstrumentedModel): Promise<{ tensors: number[
 
 const relative = (gradientNorm: number, weightNorm: number): number => (weightNorm > 0 ? gradientNorm / weightNorm : 0);
 
+/** ‖∇W_k L‖₂ per block for one group (the block's weights as one vector): one backward pass, a [blocks] tensor. */
+export function groupBlockGradientNorms(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
+    const all = perBlock.flat();
+    if (all.length === 0) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
+    const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
+    return tf.stack(perBlock.map((vars) => (vars.length ? tf.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name]))))) : tf.scalar(0)))) as tf.Tensor1D;
+  });
+}
+
 /**
- * Auto-RGN on the failing runs (module comment): per block k,
- *   G_k = mean over the block's tensors t with ‖W_t‖₂ > 0 of R_F(t),
- *   R_F(t) = mean over the failing runs of ‖∇W_t L‖₂ / ‖W_t‖₂,
- * 0 for a block without such a tensor. An all-zero tensor (e.g. a freshly initialised bias) has
- * no relative gradient norm and is left out of its block's mean rather than counted as ∞ or 0.
- * One backward pass per group of `failing` only; the passing runs are never differentiated.
+ * Block-level Auto-RGN on the failing runs (module comment): per block k, with W_k all of the
+ * block's trainable weights concatenated (nothing skipped, all-zero tensors included),
+ *   G_k = mean over the failing runs of ‖∇W_k L‖₂ / ‖W_k‖₂,
+ * 0 for a block without weights or with ‖W_k‖₂ = 0. One backward pass per group of `failing`
+ * only; the passing runs are never differentiated.
  */
 export async function rgnBackward(model: InstrumentedModel, failing: Dataset, groupSize: number, cancel?: CancelToken, report?: (done: number) => void): Promise<FailingRelativeGradient> {
-  const blockOf = tensorBlocks(model);
-  const onFailing = await meanOverGroups(failing, groupSize, blockOf.length + model.numBlocks, (x, y) => groupGradientNorms(model, x, y), cancel, report);
+  const onFailing = await meanOverGroups(failing, groupSize, model.numBlocks, (x, y) => groupBlockGradientNorms(model, x, y), cancel, report);
   const norms = await weightNorms(model);
-  const perTensor: number[][] = Array.from({ length: model.numBlocks }, () => []);
-  blockOf.forEach((k, t) => {
-    if (norms.tensors[t] > 0) perTensor[k].push(onFailing[t] / norms.tensors[t]);
-  });
-  return {
-    blockScores: perTensor.map((r) => (r.length ? r.reduce((a, b) => a + b, 0) / r.length : 0)),
-    failingRelativeNorm: perTensor.map((_, k) => relative(onFailing[blockOf.length + k], norms.blocks[k])),
-  };
+  const blockScores = onFailing.map((g, k) => relative(g, norms.blocks[k]));
+  return { blockScores, failingRelativeNorm: blockScores.slice() };
 }
 
 /**

@@ -6,9 +6,10 @@ import { FORMULA_NAMES } from './formulas';
 /**
  * Which definition of the two terms a run uses.
  * - 'rgn': τ = the channel's median over the passing runs in every block (as 'contrastive'), and
- *   G_k = the failing runs' relative gradient norm ‖∇W_t L‖₂ / ‖W_t‖₂, averaged over the block's
- *   tensors: Auto-RGN (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution
- *   Shifts", ICLR 2023, arXiv 2210.11466) on the failing runs alone; no passing-run backward pass;
+ *   G_k = the failing runs' mean block-level relative gradient norm ‖∇W_k L‖₂ / ‖W_k‖₂, all of
+ *   block k's weights as one vector: Auto-RGN (Lee et al., "Surgical Fine-Tuning Improves
+ *   Adaptation to Distribution Shifts", ICLR 2023, arXiv 2210.11466; per layer block there too)
+ *   on the failing runs alone; no passing-run backward pass;
  * - 'contrastive': τ = the channel's median over the passing runs in every block, and
  *   G_k = failing-run relative gradient norm divided by the passing-run one (see relative-gradient.ts);
  * - 'legacy': our first reconstruction, τ = 0 after ReLU and G_k = mean over failing runs of ‖∇W_k L‖₁ / |W_k|.
