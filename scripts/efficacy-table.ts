@@ -13,13 +13,13 @@ export interface EfficacyRun {
 }
 
 /** The budget of every efficacy run: `npm run repair` flags (the workshop budget of the page, on 3000 test images). */
-export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset', 'lite', '--epochs', '4', '--finetune', '3', '--batch', '32'];
+export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset', 'lite', '--epochs', '4', '--finetune', '3', '--batch', '32', '--suite-size', '200'];
 
 /**
  * Where settings were chosen (never on the reported table): mnist-cnn on stripe, with seeds
  * the table does not use. The other two models and every other corruption were never tuned on.
  */
-export const DEVELOPMENT_DRIFTS = [{ model: 'mnist-cnn', corruption: 'stripe', seeds: [101, 102] }];
+export const DEVELOPMENT_DRIFTS = [{ model: 'mnist-cnn', corruption: 'stripe', seeds: [101] }];
 
 /** Per report and method: the accuracies the table reads. */
 export interface MethodRow {

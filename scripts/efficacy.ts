@@ -43,6 +43,10 @@ async function runOne(run: EfficacyRun): Promise<RepairReport> {
 }
 
 async function main(): Promise<void> {
+  if (args.includes('--help')) {
+    console.log('npm run efficacy [-- --jobs 2] [--seeds 1,2,3,4,5] [--models a,b] [--dev] [--write-readme] [--out reports/efficacy]');
+    return;
+  }
   await mkdir(outDir, { recursive: true });
   const seeds = flag('seeds', '1,2,3,4,5').split(',').map(Number);
   const jobs = Number(flag('jobs', '2'));

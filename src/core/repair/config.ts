@@ -40,16 +40,16 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   corruption: 'fog',
   severity: 3,
   workingSize: 10000,
-  heldOutFraction: 0.5,
-  validationFraction: 0.2,
+  heldOutFraction: 0.4,
+  validationFraction: 0.3,
   failureCap: 1000,
-  cleanPerFailure: 3,
+  cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
   search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.025 },
-  finetune: { epochs: 4, batchSize: 64, learningRate: 2e-3 },
+  finetune: { epochs: 4, batchSize: 64, learningRate: 1e-3 },
   distillWeight: 1,
   correctionPenalty: 1,
-  baselineLearningRates: { 'network-finetune': 1e-3, 'layer-weights': 2e-3, 'block-weights': 2e-3 },
+  baselineLearningRates: { 'network-finetune': 1e-3, 'layer-weights': 1e-3, 'block-weights': 1e-3 },
   suiteSize: 1000,
   suiteSeverity: 3,
 };
@@ -92,12 +92,15 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
-  if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 3.');
+  if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 4.');
   if (!(c.correctionPenalty >= 0 && Number.isFinite(c.correctionPenalty))) fail('correctionPenalty', `correctionPenalty must be ≥ 0, got ${c.correctionPenalty}.`, 'Use 1.');
   if (!(c.distillWeight >= 0 && Number.isFinite(c.distillWeight))) fail('distillWeight', `distillWeight must be ≥ 0, got ${c.distillWeight}.`, 'Use 1.');
   if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
   if (!(c.validationFraction > 0 && c.heldOutFraction + c.validationFraction < 1)) fail('validationFraction', `validationFraction must be above 0 and leave a repair pool, got ${c.validationFraction}.`, 'Use 0.2.');
-  if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.002.');
+  if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.001.');
   return c;
 }
+
+/** The workshop config with every default filled in (the page's lesson defaults read it). */
+export const WORKSHOP_DEFAULTS: RepairConfig = resolveRepairConfig(WORKSHOP_REPAIR_CONFIG);

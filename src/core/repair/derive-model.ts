@@ -61,6 +61,9 @@ export interface DeriveRequest {
   onProgress?: ProgressCallback;
 }
 
+/** Name prefix of the copied original block's layers inside the repaired block. */
+const ORIGINAL_PREFIX = 'archrepair_original';
+
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
 export function joinSplits(a: Split, b: Split): Split {
   const inputs = new Float32Array(a.inputs.length + b.inputs.length);
@@ -98,7 +101,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     residual: false,
     outputRelu: req.outputRelu,
     seed: req.seed,
-    base: copyBlock(req.model, req.graph, req.blockIndex, 'archrepair_original'),
+    base: copyBlock(req.model, req.graph, req.blockIndex, ORIGINAL_PREFIX),
     inherit: req.inherit,
     onCorrection: (sym) => (correction = sym),
   });
@@ -112,14 +115,15 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
       const value = repairLoss(req.suffix(out), batch, req.distillWeight);
       return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
     });
-  const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith('archrepair_original')).map((l) => l.name);
+  const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith(ORIGINAL_PREFIX)).map((l) => l.name);
   const forward: LogitsFn = (x) => req.suffix(blockModel.apply(x, { training: false }) as tf.Tensor4D);
   const normalise = () => recomputeBatchNorm(blockModel, cellNorms, req.data.cleanTrain);
   await normalise();
   const { losses, selection } = await trainWithSelection({
     forward,
     trainingLoss,
-    variables: blockModel.trainableWeights.map((w) => w.read() as tf.Variable),
+    // The copy of the original block stays frozen: the cell corrects it, the penalty keeps the correction silent on clean images.
+    variables: blockModel.layers.filter((l) => !l.name.startsWith(ORIGINAL_PREFIX)).flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable)),
     state: blockModel.weights.map((w) => w.read() as tf.Variable),
     train: req.data.train,
     validation: req.data.validation,

@@ -3,6 +3,7 @@
  * (TensorFlow Playground's State.PROPS idea) drives reading and writing both ways.
  */
 import type { LessonSettings } from '../../worker/lab-types';
+import { WORKSHOP_DEFAULTS } from '../../core/repair/config';
 
 /** The lesson plus which model and dataset it uses. */
 export interface Lesson extends LessonSettings {
@@ -10,19 +11,19 @@ export interface Lesson extends LessonSettings {
   dataset: string;
 }
 
-/** Defaults small enough for a laptop workshop (the card's worst corruption replaces 'fog' when the URL names none). */
+/** The engine's workshop defaults (WORKSHOP_REPAIR_CONFIG); the card's worst corruption replaces the default corruption when the URL names none. */
 export const DEFAULT_LESSON: Lesson = {
   model: 'mnist-cnn',
   dataset: '',
-  seed: 1,
-  corruption: 'fog',
-  severity: 3,
-  workingSize: 2000,
-  failureCap: 300,
-  preset: 'lite',
-  epochs: 4,
-  finetuneEpochs: 3,
-  batchSize: 32,
+  seed: WORKSHOP_DEFAULTS.seed,
+  corruption: WORKSHOP_DEFAULTS.corruption,
+  severity: WORKSHOP_DEFAULTS.severity,
+  workingSize: WORKSHOP_DEFAULTS.workingSize,
+  failureCap: WORKSHOP_DEFAULTS.failureCap,
+  preset: WORKSHOP_DEFAULTS.search.preset,
+  epochs: WORKSHOP_DEFAULTS.search.epochs,
+  finetuneEpochs: WORKSHOP_DEFAULTS.finetune.epochs,
+  batchSize: WORKSHOP_DEFAULTS.search.batchSize,
   includeSuite: true,
 };
 
