@@ -80,7 +80,8 @@ describe('Lab workshop flow', () => {
     expect(results.confusionBefore.flat().reduce((a, b) => a + b, 0)).toBe(results.original.rows[0].count);
     expect(results.fixed.shape[0]).toBe(Math.min(24, results.fixedCount));
     const withBaselines = await lab.runBaselines('b');
-    expect(withBaselines.baselines.map((b) => b.name)).toEqual(['network-finetune', 'layer-weights', 'block-weights']);
+    expect(withBaselines.baselines.map((b) => b.name)).toEqual(['network-finetune', 'layer-weights', 'block-weights', 'random-genotype']);
+    expect(withBaselines.baselines.every((b) => b.selection !== null && ['repaired', 'no-repair'].includes(b.selection.verdict))).toBe(true);
     expect(withBaselines.baselines.every((b) => b.rows.length === 2)).toBe(true);
     const bundle = await lab.exportFiles();
     expect(bundle.files.map((f) => f.name)).toEqual(['model.json', 'group1-shard1of1.bin']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRepairSplits, classBalancedSample, splitTestSet } from '../../../../src/core/repair/repair-data';
+import { buildRepairSplits, chooseCleanExamples, classBalancedSample, splitTestSet } from '../../../../src/core/repair/repair-data';
 import { createRng } from '../../../../src/core/random';
 
 const labels = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 10);
@@ -27,19 +27,30 @@ describe('repair data', () => {
     expect(counts).toEqual([8, 8, 8, 8, 8]);
   });
 
-  it('mixes the failures with clean training images in both S_w and S_α', () => {
+  it('pairs the clean versions of the repair pool first, then fills up with class-balanced training images', () => {
+    const { repairPool } = splitTestSet(400, 0.5, 0.2, 1);
+    const train = { count: trainLabels.length, labels: trainLabels };
+    const clean = chooseCleanExamples(repairPool, labels, train, 50, { seed: 2, cleanPerFailure: 4 });
+    expect(clean).toHaveLength(200);
+    expect(clean.slice(0, repairPool.length).every((e, i) => e.source === 'clean' && e.index === repairPool[i] && e.label === labels[e.index])).toBe(true);
+    const fromTrain = clean.filter((e) => e.source === 'train');
+    expect(fromTrain).toHaveLength(200 - repairPool.length);
+    expect(fromTrain.every((e) => e.label === trainLabels[e.index])).toBe(true);
+    expect(chooseCleanExamples(repairPool, labels, null, 50, { seed: 2, cleanPerFailure: 4 })).toHaveLength(repairPool.length);
+  });
+
+  it('mixes the failures with the clean examples in both S_w and S_α', () => {
     const { repairPool } = splitTestSet(400, 0.5, 0.2, 1);
     const failures = repairPool.slice(0, 50);
-    const splits = buildRepairSplits(failures, Array.from({ length: 1000 }, (_, i) => i), labels, trainLabels, 'train', { seed: 2, cleanPerFailure: 3 });
+    const clean = chooseCleanExamples(repairPool, labels, { count: trainLabels.length, labels: trainLabels }, failures.length, { seed: 2, cleanPerFailure: 3 });
+    const splits = buildRepairSplits(failures, labels, clean, 2);
     expect(splits.weights.filter((e) => e.isFailure)).toHaveLength(25);
     expect(splits.alpha.filter((e) => e.isFailure)).toHaveLength(25);
-    const clean = [...splits.weights, ...splits.alpha].filter((e) => !e.isFailure);
-    expect(clean).toHaveLength(150);
-    expect(clean.every((e) => e.source === 'train' && e.label === trainLabels[e.index])).toBe(true);
+    expect([...splits.weights, ...splits.alpha].filter((e) => !e.isFailure)).toHaveLength(150);
     expect(splits.weights.filter((e) => e.isFailure).every((e) => e.source === 'corrupted' && e.label === labels[e.index])).toBe(true);
   });
 
   it('refuses a repair without failures, naming the fix', () => {
-    expect(() => buildRepairSplits([3], [1, 2, 4], labels, labels, 'clean', { seed: 1, cleanPerFailure: 2 })).toThrow(/at least 2/);
+    expect(() => buildRepairSplits([3], labels, [], 1)).toThrow(/at least 2/);
   });
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CLEAN_TOLERANCE, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+
+const original = { epoch: 0, clean: 0.97, drift: 0.33 };
+
+describe('do-no-harm selection', () => {
+  it('keeps the highest drifted accuracy among candidates within 0.5 point of the original on clean data', () => {
+    const s = selectCandidate(original, [
+      { epoch: 1, clean: 0.969, drift: 0.4 },
+      { epoch: 2, clean: 0.96, drift: 0.7 }, // best drift, but breaks the clean bound
+      { epoch: 3, clean: 0.966, drift: 0.5 },
+    ]);
+    expect(s.verdict).toBe('repaired');
+    expect(s.chosenEpoch).toBe(3);
+    expect(s.tolerance).toBe(CLEAN_TOLERANCE);
+    expect(verdictText(s)).toMatch(/^repaired \(epoch 3/);
+  });
+
+  it('keeps the original when no candidate improves the drift without breaking the clean bound, and says so', () => {
+    const s = selectCandidate(original, [
+      { epoch: 1, clean: 0.95, drift: 0.8 },
+      { epoch: 2, clean: 0.975, drift: 0.33 }, // no better on the drift than the original
+    ]);
+    expect(s.verdict).toBe('no-repair');
+    expect(s.chosenEpoch).toBe(0);
+    expect(verdictText(s)).toMatch(/^no repair found that keeps clean accuracy/);
+  });
+
+  it('accepts a candidate exactly at the bound and prefers the earlier of equal candidates', () => {
+    const s = selectCandidate(original, [
+      { epoch: 1, clean: 0.965, drift: 0.5 },
+      { epoch: 2, clean: 0.99, drift: 0.5 },
+    ]);
+    expect(s.chosenEpoch).toBe(1);
+  });
+});
