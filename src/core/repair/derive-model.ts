@@ -4,7 +4,10 @@ import type { CancelToken } from '../progress';
 import { buildDerivedBlock } from '../search/derive';
 import type { CellParts } from '../search/cell';
 import type { OpName } from '../search/primitives';
-import type { Batch, Split } from '../search/batches';
+import { chunks, disposeBatch, gatherBatch, type Batch, type Split } from '../search/batches';
+import { splitModel } from '../model/split';
+import { graphLayers } from '../model/layer-map';
+import { asLogits } from './train';
 import { correctionPenalty, repairLoss } from '../search/repair-loss';
 import { spliceBlock } from '../model/splice';
 import { replayModel } from './replay';
@@ -31,7 +34,14 @@ export interface DerivedModel {
   dispose(): void;
 }
 
-/** Cached block inputs the derived block trains, normalises and is chosen on. */
+/**
+ * What the derived block's fine-tune trains: 'block' (the new cell, on cached block inputs,
+ * the rest of the model frozen) or 'network' (the new cell and every layer outside the block,
+ * on images; METHOD §2.4's optional final stage). The copy of the original block stays frozen.
+ */
+export type FinetuneScope = 'block' | 'network';
+
+/** Cached block inputs (or images, for a network-wide fine-tune) the derived block trains, normalises and is chosen on. */
 export interface DeriveData {
   /** S_w ∪ S_α (failures and clean training images, with distillation targets). */
   train: Split;
@@ -47,13 +57,16 @@ export interface DeriveRequest {
   genotype: Genotype;
   outputRelu: boolean;
   /** The trained supernet the genotype came from (parameter inheritance). */
-  inherit: { parts: CellParts; ops: readonly OpName[] };
+  inherit: { parts: CellParts; ops: readonly OpName[]; alphaSoftmax: number[][] };
   data: DeriveData;
   /** The original model's validation accuracies. */
   original: CandidateScore;
   /** Frozen suffix to logits. */
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
-  finetune: { epochs: number; batchSize: number; learningRate: number };
+  finetune: { epochs: number; batchSize: number; learningRate: number; scope: FinetuneScope };
+  /** Full images of the same examples, for a fine-tune whose scope is the whole network. */
+  images: DeriveData;
+  isProbabilities: boolean;
   distillWeight: number;
   correctionPenalty: number;
   seed: number;
@@ -63,6 +76,25 @@ export interface DeriveRequest {
 
 /** Name prefix of the copied original block's layers inside the repaired block. */
 const ORIGINAL_PREFIX = 'archrepair_original';
+
+/** `split` with its inputs replaced by `fn` of them (in chunks; labels and flags kept). */
+async function mapSplit(split: Split, fn: (x: tf.Tensor4D) => tf.Tensor4D, chunk = 256): Promise<Split> {
+  const [n] = split.shape;
+  let inputs: Float32Array | null = null;
+  let shape: [number, number, number, number] = [n, 0, 0, 0];
+  for (const rows of chunks(Array.from({ length: n }, (_, i) => i), chunk)) {
+    const batch = gatherBatch(split, rows);
+    const out = tf.tidy(() => fn(batch.x));
+    disposeBatch(batch);
+    if (!inputs) {
+      shape = [n, out.shape[1], out.shape[2], out.shape[3]];
+      inputs = new Float32Array(n * shape[1] * shape[2] * shape[3]);
+    }
+    inputs.set(await out.data(), rows[0] * shape[1] * shape[2] * shape[3]);
+    out.dispose();
+  }
+  return { ...split, inputs: inputs ?? new Float32Array(0), shape };
+}
 
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
 export function joinSplits(a: Split, b: Split): Split {
@@ -109,38 +141,49 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   const input = tf.input({ shape: block.inputShape });
   const blockModel = tf.model({ inputs: input, outputs: build(input) });
   const withCorrection = tf.model({ inputs: input, outputs: [blockModel.outputs[0], correction!] });
+  const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith(ORIGINAL_PREFIX)).map((l) => l.name);
+  const cellVariables = blockModel.layers.filter((l) => !l.name.startsWith(ORIGINAL_PREFIX)).flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  // Network scope trains a copy of the model around the block; block scope keeps the original's frozen prefix and suffix.
+  const host = req.finetune.scope === 'network' ? await cloneModel(req.model) : null;
+  const hostSplit = host ? splitModel(host, req.graph, req.blockIndex) : null;
+  const toBlock = (x: tf.Tensor4D): tf.Tensor4D => (hostSplit ? (hostSplit.prefix(x) as tf.Tensor4D) : x);
+  const toLogits = (out: tf.Tensor4D): tf.Tensor => (hostSplit ? asLogits(hostSplit.suffix(out), req.isProbabilities) : req.suffix(out));
+  const data = host ? req.images : req.data;
   const trainingLoss = (batch: Batch) =>
     tf.tidy(() => {
-      const [out, added] = withCorrection.apply(batch.x, { training: false }) as tf.Tensor4D[];
-      const value = repairLoss(req.suffix(out), batch, req.distillWeight);
+      const [out, added] = withCorrection.apply(toBlock(batch.x), { training: false }) as tf.Tensor4D[];
+      const value = repairLoss(toLogits(out), batch, req.distillWeight);
       return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
     });
-  const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith(ORIGINAL_PREFIX)).map((l) => l.name);
-  const forward: LogitsFn = (x) => req.suffix(blockModel.apply(x, { training: false }) as tf.Tensor4D);
-  const normalise = () => recomputeBatchNorm(blockModel, cellNorms, req.data.cleanTrain);
+  const forward: LogitsFn = (x) => toLogits(blockModel.apply(toBlock(x), { training: false }) as tf.Tensor4D);
+  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? await mapSplit(data.cleanTrain, toBlock) : data.cleanTrain);
+  const blockLayerNames = new Set(req.graph.blocks[req.blockIndex].layers);
+  const hostVariables = host ? [...new Set([...graphLayers(host, req.graph)].filter(([name]) => !blockLayerNames.has(name)).flatMap(([, l]) => l.trainableWeights.map((w) => w.read() as tf.Variable)))] : [];
   await normalise();
   const { losses, selection } = await trainWithSelection({
     forward,
     trainingLoss,
     // The copy of the original block stays frozen: the cell corrects it, the penalty keeps the correction silent on clean images.
-    variables: blockModel.layers.filter((l) => !l.name.startsWith(ORIGINAL_PREFIX)).flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable)),
-    state: blockModel.weights.map((w) => w.read() as tf.Variable),
-    train: req.data.train,
-    validation: req.data.validation,
+    variables: [...cellVariables, ...hostVariables],
+    state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],
+    train: data.train,
+    validation: data.validation,
     original: req.original,
     settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight },
     afterEpoch: normalise,
-    phase: 'fine-tuning the derived block',
+    phase: req.finetune.scope === 'network' ? 'fine-tuning the derived block and the network' : 'fine-tuning the derived block',
     cancel: req.cancel,
     onProgress: req.onProgress,
   });
+  hostSplit?.dispose();
   const params = blockModel.countParams();
   if (selection.verdict === 'no-repair') {
     blockModel.dispose();
+    host?.dispose();
     const kept = await cloneModel(req.model);
     return { model: kept, genotype: req.genotype, finetuneLosses: losses, selection, blockLayers: [], params, dispose: () => kept.dispose() };
   }
-  const repaired = spliceBlock(req.model, req.graph, req.blockIndex, (sym) => replayModel(blockModel, sym));
+  const repaired = spliceBlock(host ?? req.model, req.graph, req.blockIndex, (sym) => replayModel(blockModel, sym));
   const blockLayers = blockModel.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name);
   return {
     model: repaired,
@@ -152,6 +195,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     dispose: () => {
       repaired.dispose();
       blockModel.dispose();
+      host?.dispose();
     },
   };
 }

@@ -46,8 +46,8 @@ interface PreparedRepair {
   /** Cached block inputs. */
   data: SearchData;
   deriveData: DeriveData;
-  /** Full images of D_repair (S_w ∪ S_α, with distillation targets) and of validation, for the baselines. */
-  images: { train: Split; validation: ValidationData };
+  /** Full images of D_repair (S_w ∪ S_α, with distillation targets), its clean rows, and validation: the baselines and a network-wide fine-tune train on these. */
+  images: DeriveData;
   /** The original model's validation accuracies (candidate epoch 0 of every method). */
   original: CandidateScore;
 }
@@ -188,8 +188,10 @@ export class RepairSession {
     const train = joinSplits(weights, alpha);
     const data: SearchData = { weights, alpha, validation, adversarial, drift };
     const asSplit = (ds: Dataset, flags?: Uint8Array, teacher?: DistillTargets): Split => ({ inputs: ds.images, labels: ds.labels, shape: [ds.count, ds.height, ds.width, ds.channels], isFailure: flags, teacher });
-    const images = {
-      train: joinSplits(asSplit(w.ds, w.flags, w.teacher), asSplit(a.ds, a.flags, a.teacher)),
+    const trainImages = joinSplits(asSplit(w.ds, w.flags, w.teacher), asSplit(a.ds, a.flags, a.teacher));
+    const images: DeriveData = {
+      train: trainImages,
+      cleanTrain: rowsWhere(trainImages, (i) => trainImages.isFailure?.[i] !== 1),
       validation: { clean: asSplit(validationClean), drift: asSplit(validationDrift) },
     };
     const original = await scoreCandidate(modelLogits(this.model, this.isProbabilities), images.validation, 0);
@@ -268,8 +270,10 @@ export class RepairSession {
       blockIndex,
       genotype,
       outputRelu: this.instrumented.nonNegativeOutputs[blockIndex],
-      inherit: { parts: p.search.cell.parts, ops: p.search.ops },
+      inherit: { parts: p.search.cell.parts, ops: p.search.ops, alphaSoftmax: await p.search.alphaSoftmax() },
       data: p.deriveData,
+      images: p.images,
+      isProbabilities: this.isProbabilities,
       original: p.original,
       suffix: (x) => asLogits(p.split.suffix(x), this.isProbabilities),
       finetune: this.config.finetune,

@@ -35,16 +35,21 @@ export interface DerivedBlockSpec {
    * derived layer then starts with the weights (and BN running statistics) of the same op on the
    * same edge of the supernet instead of a fresh initialisation.
    */
-  inherit?: { parts: CellParts; ops: readonly OpName[] };
+  inherit?: { parts: CellParts; ops: readonly OpName[]; alphaSoftmax?: readonly (readonly number[])[] };
 }
 
-/** Weights of one search op as used by inheritance: trainable variables and BN buffers in build order. */
-type OpSource = Pick<Op, 'variables' | 'buffers'>;
+/**
+ * Weights of one search op as used by inheritance: trainable variables and BN buffers in build
+ * order, and the op's softmax(α) weight on its edge (folded into its last BN, so the derived op
+ * contributes what it contributed to the mixed op).
+ */
+type OpSource = Pick<Op, 'variables' | 'buffers'> & { weight?: number };
 
-/** Keras BN weights [γ, β, moving mean, moving variance] from a search BN's buffers (and γ, β when affine). */
-function bnWeights(buffers: readonly tf.Tensor[], affine: readonly tf.Tensor[] = []): tf.Tensor[] {
+/** Keras BN weights [γ, β, moving mean, moving variance] from a search BN's buffers (and γ, β when affine), scaled by `scale`. */
+function bnWeights(buffers: readonly tf.Tensor[], affine: readonly tf.Tensor[] = [], scale = 1): tf.Tensor[] {
   const [mean, variance] = buffers;
-  return affine.length === 2 ? [affine[0], affine[1], mean, variance] : [tf.onesLike(mean), tf.zerosLike(mean), mean, variance];
+  const [gamma, beta] = affine.length === 2 ? affine : [tf.onesLike(mean), tf.zerosLike(mean)];
+  return [gamma.mul(scale), beta.mul(scale), mean, variance];
 }
 
 type Sym = tf.SymbolicTensor;
@@ -108,7 +113,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
         src && (() => [src.variables[at], src.variables[at + 1]]),
       );
     const sepConv = (x: Sym, k: number, s: number, src?: OpSource): Sym => {
-      const half = (y: Sym, stride: number, at: number) => bn(separable(relu(y), k, stride, 1, 'same', src, 2 * at), src && (() => bnWeights(src.buffers.slice(2 * at, 2 * at + 2))));
+      const half = (y: Sym, stride: number, at: number) => bn(separable(relu(y), k, stride, 1, 'same', src, 2 * at), src && (() => bnWeights(src.buffers.slice(2 * at, 2 * at + 2), [], at === 1 ? src.weight : 1)));
       return half(half(x, s, 0), 1, 1);
     };
     // DARTS DilConv (ReLU, dilated depthwise, 1×1, BN) is a SeparableConv2D with dilation 2.
@@ -117,7 +122,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
     // output, convolve 'valid' at stride 1, then keep every second pixel (1×1 pool, stride 2).
     const dilConv = (x: Sym, k: number, s: number, src?: OpSource): Sym => {
       const r = relu(x);
-      const norm = (y: Sym) => bn(y, src && (() => bnWeights(src.buffers)));
+      const norm = (y: Sym) => bn(y, src && (() => bnWeights(src.buffers, [], src.weight)));
       if (s === 1) return norm(separable(r, k, 1, 2, 'same', src, 0));
       const effective = 2 * k - 1;
       const padded = call(tf.layers.zeroPadding2d({ padding: [samePadding(h, effective, s), samePadding(w, effective, s)], name: name('pad') }), r);
@@ -128,13 +133,13 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
       const shifted = call(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: name('pad') }), call(tf.layers.cropping2D({ cropping: [[1, 0], [1, 0]], name: name('crop') }), r));
       const half = Math.floor(channels / 2);
       const joined = call(tf.layers.concatenate({ name: name('concat') }), [conv1x1(r, half, 2, src?.variables[0]), conv1x1(shifted, channels - half, 2, src?.variables[1])]);
-      return bn(joined, src && (() => bnWeights(src.buffers)));
+      return bn(joined, src && (() => bnWeights(src.buffers, [], src.weight)));
     };
     // Pooling is followed by a BN, as in the search op (ops.ts createSearchOp), so both agree.
     const pool = (kind: 'max' | 'avg', x: Sym, s: number, src?: OpSource): Sym => {
       const settings = { poolSize: 3, strides: s, padding: 'same' as const, name: name(`${kind}pool`) };
       const pooled = call(kind === 'max' ? tf.layers.maxPooling2d(settings) : tf.layers.averagePooling2d(settings), x);
-      return bn(pooled, src && (() => bnWeights(src.buffers)));
+      return bn(pooled, src && (() => bnWeights(src.buffers, [], src.weight)));
     };
     const op = (opName: OpName, x: Sym, s: number, src?: OpSource): Sym => {
       switch (opName) {
@@ -161,7 +166,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
       const column = inherited.ops.indexOf(opName);
       const candidate = inherited.parts.edges[edgeIndex(node, from)]?.candidates[column];
       if (!candidate) throw new LabError(`Derived block: the supernet has no ${opName} on edge ${from}→${node}.`, { field: 'inherit', fix: 'Inherit from the supernet the genotype was parsed from.' });
-      return candidate;
+      return { variables: candidate.variables, buffers: candidate.buffers, weight: inherited.alphaSoftmax?.[edgeIndex(node, from)]?.[column] ?? 1 };
     };
 
     const pre = inherited?.parts.preprocess;

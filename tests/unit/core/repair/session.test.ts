@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 /** A tiny model, its block graph and a small session that runs every phase quickly. */
-function tinySession(seed: number) {
+function tinySession(seed: number, scope: 'block' | 'network' = 'block') {
   const model = tinyCnn(seed, 'softmax');
   const graph = blockGraphFromTopology(model.toJSON(null, false) as unknown as Json, 'tiny');
   const data = quadrantData(160, seed);
@@ -26,7 +26,7 @@ function tinySession(seed: number) {
     cleanPerFailure: 1,
     localize: { batchSize: 32, gradientGroupSize: 8 },
     search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
-    finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3 },
+    finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope },
   });
   return { model, graph, session };
 }
@@ -92,6 +92,30 @@ describe('repair session', () => {
     reloaded.dispose();
     session.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
+    model.dispose();
+  });
+
+  it('a network-wide fine-tune trains a copy: the original model is untouched and the result exports', async () => {
+    const { model, graph, session } = tinySession(6, 'network');
+    const x = tf.randomUniform([5, 8, 8, 1], 0, 1, 'float32', 3);
+    const before = model.predict(x) as tf.Tensor;
+    await session.collectFailures();
+    session.chooseBlock(graph.blocks.findIndex((b) => b.stride === 2));
+    await session.startSearch();
+    await session.searchEpoch();
+    const derived = await session.derive();
+    const after = model.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(before, after))).dataSync()[0])).toBe(0);
+    expect(derived.selection.candidates).toHaveLength(1);
+    const exported = await exportModel(derived.model);
+    const parsed = JSON.parse(exported.modelJson);
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(parsed.modelTopology, parsed.weightsManifest[0].weights, exported.weights.slice().buffer));
+    const a = derived.model.predict(x) as tf.Tensor;
+    const b = reloaded.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBeLessThanOrEqual(1e-4);
+    tf.dispose([x, before, after, a, b]);
+    reloaded.dispose();
+    session.dispose();
     model.dispose();
   });
 
