@@ -13,7 +13,7 @@ export interface EfficacyRun {
 }
 
 /** The budget of every efficacy run: `npm run repair` flags (the workshop budget of the page, on 3000 test images). */
-export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset', 'lite', '--epochs', '4', '--finetune', '3', '--batch', '32', '--suite-size', '200'];
+export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset', 'lite', '--epochs', '4', '--finetune', '5', '--batch', '32', '--suite-size', '200'];
 
 /**
  * Where settings were chosen (never on the reported table): mnist-cnn on stripe, with seeds

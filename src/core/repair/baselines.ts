@@ -10,6 +10,7 @@ import { trainWithSelection } from './selective-train';
 import type { Selection } from './selection';
 import { modelLogits, type RepairSession } from './session';
 import type { Genotype } from '../types';
+import type { RepairConfig } from './config';
 
 /** The controls of RQ1/RQ4: weight repair at three levels, and a random genotype of the same search space. */
 export const BASELINE_NAMES = ['network-finetune', 'layer-weights', 'block-weights', 'random-genotype'] as const;
@@ -40,8 +41,8 @@ export interface MethodOutcome {
 /**
  * Runs one control on exactly ArchRepair's data: the same D_repair images (failures + clean
  * training images with distillation targets), the same loss, the same validation sets and
- * selection rule. Weight baselines train search + fine-tune epochs (at least ArchRepair's
- * weight steps) at their own learning rate; the random genotype reuses the trained supernet and
+ * selection rule. Weight baselines take as many weight steps as ArchRepair (baselineEpochs) at
+ * their own learning rate; the random genotype reuses the trained supernet and
  * the same derive + fine-tune as ArchRepair, so only the choice of genotype differs.
  */
 export async function runBaseline(name: BaselineName, session: RepairSession, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<MethodOutcome> {
@@ -66,7 +67,7 @@ export async function runBaseline(name: BaselineName, session: RepairSession, ca
       train: shared.images.train,
       validation: shared.images.validation,
       original: shared.original,
-      settings: { epochs: config.search.epochs + config.finetune.epochs, batchSize: config.finetune.batchSize, learningRate: config.baselineLearningRates[name], seed: config.seed, distillWeight: config.distillWeight },
+      settings: { epochs: baselineEpochs(config), batchSize: config.finetune.batchSize, learningRate: config.baselineLearningRates[name], seed: config.seed, distillWeight: config.distillWeight },
       phase: `baseline: ${name}`,
       cancel,
       onProgress,
@@ -76,6 +77,14 @@ export async function runBaseline(name: BaselineName, session: RepairSession, ca
     model.dispose();
     throw err;
   }
+}
+
+/**
+ * Epochs of a weight baseline: as many weight steps as ArchRepair takes. A search epoch updates
+ * the weights once per S_w batch (half of D_repair), a fine-tune epoch once per D_repair batch.
+ */
+export function baselineEpochs(config: RepairConfig): number {
+  return config.finetune.epochs + Math.ceil(config.search.epochs / 2);
 }
 
 function trainedLayers(name: WeightBaselineName, graph: BlockGraph, blockIndex: number, mostGradient: string): string[] {

@@ -28,7 +28,7 @@ export interface RepairConfig {
   distillWeight: number;
   /** Weight of ArchRepair's do-no-harm term: the correction cell's energy on clean images (search and fine-tune). */
   correctionPenalty: number;
-  /** Adam learning rate of each weight-repair baseline (they train search + fine-tune epochs). */
+  /** Adam learning rate of each weight-repair baseline (they take ArchRepair's weight steps, baselines.ts baselineEpochs). */
   baselineLearningRates: { 'network-finetune': number; 'layer-weights': number; 'block-weights': number };
   /** Images per corruption in the robustness suite of the report (held-out part). */
   suiteSize: number;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { RepairSession } from '../../../../src/core/repair/session';
-import { runBaseline, BASELINE_NAMES } from '../../../../src/core/repair/baselines';
+import { runBaseline, baselineEpochs, BASELINE_NAMES } from '../../../../src/core/repair/baselines';
 import { joinSplits } from '../../../../src/core/repair/derive-model';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
 import type { Json } from '../../../../src/core/model/topology';
@@ -51,7 +51,8 @@ describe('fair baselines', () => {
       const outcome = await runBaseline(name, session);
       expect(outcome.selection.original).toEqual(derived.selection.original);
       expect(outcome.selection.tolerance).toBe(derived.selection.tolerance);
-      const epochs = name === 'random-genotype' ? session.config.finetune.epochs : session.config.search.epochs + session.config.finetune.epochs;
+      // Weight baselines take ArchRepair's weight steps: one search epoch steps through S_w (half of D_repair).
+      const epochs = name === 'random-genotype' ? session.config.finetune.epochs : baselineEpochs(session.config);
       expect(outcome.selection.candidates).toHaveLength(epochs);
       outcome.dispose();
     }
