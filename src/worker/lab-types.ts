@@ -45,6 +45,8 @@ export interface ModelView {
   params: number;
   classNames: string[];
   fileNames: string[];
+  /** What the import changed or chose (dequantised weights, ignored trailing bytes, the picked output, shared layers). */
+  notes: string[];
   /** Per block: layers after which it can be split (BlockDiagram split control). */
   cuts: string[][];
   /** Per block: whether architecture search can replace it (spatial in and out). */

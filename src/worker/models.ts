@@ -151,6 +151,7 @@ export function modelView(cur: WorkspaceModel): ModelView {
     params: g.layers.reduce((s, l) => s + l.params, 0),
     classNames: cur.validated.classNames ?? cur.card?.classNames ?? Array.from({ length: g.numClasses }, (_, i) => String(i)),
     fileNames: [...cur.validated.files],
+    notes: (cur.validated.warnings ?? []).map((w) => w.message),
     cuts: g.blocks.map((b) => internalCuts(g, b.index)),
     searchable: g.blocks.map((b) => isSearchable(g, b.index)),
     whyNotSearchable: g.blocks.map((b) => whyNotSearchable(g, b.index)),
@@ -163,6 +164,7 @@ export function modelView(cur: WorkspaceModel): ModelView {
 export function whyNotSearchable(graph: BlockGraph, index: number): string | null {
   if (isSearchable(graph, index)) return null;
   const b = graph.blocks[index];
+  if (b.unsearchableReason) return b.unsearchableReason;
   if (b.kind === 'head') return 'it is the classifier head: it turns features into class scores, which a cell of convolutions cannot do';
   if (b.inputShape.length !== 3 || b.outputShape.length !== 3) return `its ${b.inputShape.length !== 3 ? 'input' : 'output'} is a flat vector, not an image-like feature map [H, W, C]`;
   if (b.stride !== 1 && b.stride !== 2) return `it shrinks the image ${b.stride}× at once; a cell can keep the size or halve it`;
