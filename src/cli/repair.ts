@@ -39,6 +39,7 @@ const SPEC = {
   epochs: { type: 'number', default: D.search.epochs, help: 'search epochs' },
   finetune: { type: 'number', default: D.finetune.epochs, help: 'fine-tune epochs of the derived block' },
   lr: { type: 'number', default: D.finetune.learningRate, help: 'fine-tune learning rate (Adam)' },
+  'network-rate': { type: 'number', default: D.finetune.networkRate, help: "with --finetune-scope network: the rest of the network learns at this fraction of --lr" },
   'finetune-scope': { type: 'string', default: D.finetune.scope, help: "what the derived block's fine-tune also trains: 'block' (nothing else) or 'network' (every layer outside the block)" },
   'search-lr': { type: 'number', default: D.search.weightLearningRate, help: 'learning rate of the supernet weights (SGD, cosine)' },
   'baseline-lr': { type: 'number', default: null, help: 'learning rate of every weight baseline (default: each one\'s own, see DEFAULT_REPAIR_CONFIG.baselineLearningRates)' },
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     suiteSize: flags['suite-size'],
     search: { ...D.search, preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: flags.batch, alphaLearningRate: flags['alpha-lr'], weightLearningRate: flags['search-lr'] },
     ...(flags['baseline-lr'] === null ? {} : { baselineLearningRates: { 'network-finetune': flags['baseline-lr'], 'layer-weights': flags['baseline-lr'], 'block-weights': flags['baseline-lr'] } }),
-    finetune: { epochs: flags.finetune, batchSize: flags.batch, learningRate: flags.lr, scope: flags['finetune-scope'] as 'block' | 'network' },
+    finetune: { epochs: flags.finetune, batchSize: flags.batch, learningRate: flags.lr, scope: flags['finetune-scope'] as 'block' | 'network', networkRate: flags['network-rate'] },
   }, train);
   let lastPhase = '';
   const onProgress = flags.quiet

@@ -22,8 +22,11 @@ export interface RepairConfig {
   localize: Partial<LocalizeSettings>;
   /** The block search; `alphaLearningRate` replaces DARTS' 3e-4, which moves nothing in a few hundred steps. */
   search: { preset: PresetName; epochs: number; batchSize: number; order: 'first' | 'second'; alphaLearningRate: number; weightLearningRate: number };
-  /** Fine-tuning of the derived block (Adam); `scope` (FinetuneScope) says what else trains. */
-  finetune: { epochs: number; batchSize: number; learningRate: number; scope: 'block' | 'network' };
+  /**
+   * Fine-tuning of the derived block (Adam); `scope` (FinetuneScope) says what else trains, and
+   * the layers outside the block learn at `networkRate` × the learning rate (the new cell leads).
+   */
+  finetune: { epochs: number; batchSize: number; learningRate: number; scope: 'block' | 'network'; networkRate: number };
   /** Weight of the output-distillation term (KL to the original model on clean images) in every method's loss. */
   distillWeight: number;
   /** Weight of ArchRepair's do-no-harm term: the correction cell's energy on clean images (search and fine-tune). */
@@ -46,7 +49,7 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
   search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.005 },
-  finetune: { epochs: 4, batchSize: 64, learningRate: 1e-3, scope: 'network' },
+  finetune: { epochs: 4, batchSize: 64, learningRate: 1e-3, scope: 'network', networkRate: 1 },
   distillWeight: 1,
   correctionPenalty: 1,
   baselineLearningRates: { 'network-finetune': 1e-3, 'layer-weights': 1e-3, 'block-weights': 1e-3 },
@@ -98,6 +101,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
   if (!(c.validationFraction > 0 && c.heldOutFraction + c.validationFraction < 1)) fail('validationFraction', `validationFraction must be above 0 and leave a repair pool, got ${c.validationFraction}.`, 'Use 0.2.');
+  if (!(c.finetune.networkRate > 0 && c.finetune.networkRate <= 1)) fail('finetune.networkRate', `networkRate must be in (0, 1], got ${c.finetune.networkRate}.`, 'Use 1.');
   if (c.finetune.scope !== 'block' && c.finetune.scope !== 'network') fail('finetune.scope', `scope must be 'block' or 'network', got '${c.finetune.scope}'.`, "Use 'block'.");
   if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, 'Use 0.001.');
   return c;

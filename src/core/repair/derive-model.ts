@@ -63,7 +63,7 @@ export interface DeriveRequest {
   original: CandidateScore;
   /** Frozen suffix to logits. */
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
-  finetune: { epochs: number; batchSize: number; learningRate: number; scope: FinetuneScope };
+  finetune: { epochs: number; batchSize: number; learningRate: number; scope: FinetuneScope; networkRate: number };
   /** Full images of the same examples, for a fine-tune whose scope is the whole network. */
   images: DeriveData;
   isProbabilities: boolean;
@@ -169,7 +169,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     train: data.train,
     validation: data.validation,
     original: req.original,
-    settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight },
+    settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight, slower: { variables: hostVariables, rate: req.finetune.networkRate } },
     afterEpoch: normalise,
     phase: req.finetune.scope === 'network' ? 'fine-tuning the derived block and the network' : 'fine-tuning the derived block',
     cancel: req.cancel,

@@ -25,7 +25,7 @@ export interface SelectiveTrainRequest {
   validation: ValidationData;
   /** The original model's validation accuracies (candidate epoch 0). */
   original: CandidateScore;
-  settings: { epochs: number; batchSize: number; learningRate: number; seed: number; distillWeight: number };
+  settings: { epochs: number; batchSize: number; learningRate: number; seed: number; distillWeight: number; slower?: { variables: tf.Variable[]; rate: number } };
   /** Runs after each epoch, before the candidate is scored (e.g. exact BN statistics). */
   afterEpoch?: () => Promise<void>;
   phase: string;

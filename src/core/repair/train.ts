@@ -12,6 +12,8 @@ export interface TrainSettings {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** Variables (a subset of the trained ones) that learn at `learningRate × rate` instead. */
+  slower?: { variables: tf.Variable[]; rate: number };
   /** Called after each epoch with its 0-based index and mean loss (e.g. to keep the best weights). */
   onEpochEnd?: (epoch: number, loss: number) => Promise<void>;
 }
@@ -44,7 +46,13 @@ export async function trainWithLoss(
 ): Promise<number[]> {
   const n = data.shape[0];
   const rng = createRng(settings.seed);
-  const optimizer = tf.train.adam(settings.learningRate);
+  const slowSet = new Set(settings.slower?.variables ?? []);
+  const groups = [
+    { variables: variables.filter((v) => !slowSet.has(v)), learningRate: settings.learningRate },
+    { variables: variables.filter((v) => slowSet.has(v)), learningRate: settings.learningRate * (settings.slower?.rate ?? 1) },
+  ]
+    .filter((g) => g.variables.length > 0)
+    .map((g) => ({ ...g, optimizer: tf.train.adam(g.learningRate) }));
   const batchesPerEpoch = Math.ceil(n / settings.batchSize);
   const report = phaseReporter(phase, settings.epochs * batchesPerEpoch, onProgress);
   const losses: number[] = [];
@@ -56,7 +64,9 @@ export async function trainWithLoss(
       for (const indices of chunks(order, settings.batchSize)) {
         cancel?.throwIfCancelled(phase);
         const batch = gatherBatch(data, indices);
-        const loss = optimizer.minimize(() => lossOf(batch), true, variables) as tf.Scalar;
+        const { value: loss, grads } = tf.variableGrads(() => lossOf(batch), variables);
+        for (const g of groups) g.optimizer.applyGradients(g.variables.filter((v) => grads[v.name]).map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        tf.dispose(Object.values(grads));
         disposeBatch(batch);
         const next = tf.tidy(() => sum.add(loss.mul(indices.length)));
         tf.dispose([sum, loss]);
@@ -70,7 +80,7 @@ export async function trainWithLoss(
       await settings.onEpochEnd?.(epoch, total / n);
     }
   } finally {
-    optimizer.dispose();
+    groups.forEach((g) => g.optimizer.dispose());
   }
   return losses;
 }

@@ -26,7 +26,7 @@ function tinySession(seed: number, scope: 'block' | 'network' = 'block') {
     cleanPerFailure: 1,
     localize: { batchSize: 32, gradientGroupSize: 8 },
     search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
-    finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope },
+    finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope, networkRate: 1 },
   });
   return { model, graph, session };
 }
