@@ -119,9 +119,10 @@ export function joinSplits(a: Split, b: Split): Split {
  * Derivation with parameter inheritance (our addition, DESIGN §4): the genotype becomes a block
  * of standard Keras layers that computes the original block (fresh copies of its layers) plus
  * the derived cell's correction, every cell layer starting from the supernet's weights of the
- * same op on the same edge. It is fine-tuned on the cached block inputs through the frozen
- * suffix, its BN statistics recomputed exactly on clean training images after every epoch, and
- * the do-no-harm rule picks the epoch or keeps the original model.
+ * same op on the same edge (its α weight folded in). It is fine-tuned — alone on the cached block
+ * inputs (scope 'block'), or with a copy of every layer around it on images (scope 'network') —
+ * with the correction penalty, its BN statistics recomputed exactly on clean training images
+ * after every epoch, and the do-no-harm rule picks the epoch or keeps the original model.
  */
 export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedModel> {
   const block = req.graph.blocks[req.blockIndex];
