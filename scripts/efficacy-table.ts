@@ -16,10 +16,13 @@ export interface EfficacyRun {
 export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset', 'lite', '--epochs', '4', '--finetune', '5', '--batch', '32', '--suite-size', '200'];
 
 /**
- * Where settings were chosen (never on the reported table): mnist-cnn on stripe, with seeds
- * the table does not use. The other two models and every other corruption were never tuned on.
+ * Where settings were chosen (never on the reported table): mnist-cnn on stripe and
+ * mnist-resnet on fog, with a seed the table does not use. fashion-cnn was never looked at.
  */
-export const DEVELOPMENT_DRIFTS = [{ model: 'mnist-cnn', corruption: 'stripe', seeds: [101] }];
+export const DEVELOPMENT_DRIFTS = [
+  { model: 'mnist-cnn', corruption: 'stripe', seeds: [101] },
+  { model: 'mnist-resnet', corruption: 'fog', seeds: [101] },
+];
 
 /** Per report and method: the accuracies the table reads. */
 export interface MethodRow {

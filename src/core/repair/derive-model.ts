@@ -143,7 +143,8 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   const blockModel = tf.model({ inputs: input, outputs: build(input) });
   const withCorrection = tf.model({ inputs: input, outputs: [blockModel.outputs[0], correction!] });
   const cellNorms = blockModel.layers.filter((l) => l.getClassName() === 'BatchNormalization' && !l.name.startsWith(ORIGINAL_PREFIX)).map((l) => l.name);
-  const cellVariables = blockModel.layers.filter((l) => !l.name.startsWith(ORIGINAL_PREFIX)).flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  // The whole derived block trains: the cell and the copy of the original block (which the search kept frozen).
+  const blockVariables = blockModel.trainableWeights.map((w) => w.read() as tf.Variable);
   // Network scope trains a copy of the model around the block; block scope keeps the original's frozen prefix and suffix.
   const host = req.finetune.scope === 'network' ? await cloneModel(req.model) : null;
   const hostSplit = host ? splitModel(host, req.graph, req.blockIndex) : null;
@@ -164,8 +165,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   const { losses, selection } = await trainWithSelection({
     forward,
     trainingLoss,
-    // The copy of the original block stays frozen: the cell corrects it, the penalty keeps the correction silent on clean images.
-    variables: [...cellVariables, ...hostVariables],
+    variables: [...blockVariables, ...hostVariables],
     state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],
     train: data.train,
     validation: data.validation,
