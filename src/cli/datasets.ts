@@ -10,6 +10,7 @@ import { cifarVariant, idxRole, loadLabelledFiles, type LabelledSet, type Labell
 import { readPublicData } from '../core/data/node-source';
 import { checkFileBytes, MAX_SET_FILE_BYTES } from '../core/data/set-limits';
 import { LabError } from '../core/errors';
+import { matchModelClasses } from '../core/data/class-match';
 
 async function readFolder(dir: string): Promise<FolderFile[]> {
   const files: FolderFile[] = [];
@@ -83,4 +84,18 @@ export async function loadLabelledSet(path: string, options: LoadLabelledSetOpti
   checkFileBytes(entries.map((e) => ({ path: e.path, size: e.size })), name ?? path, options.maxFileBytes ?? MAX_SET_FILE_BYTES);
   const files = await Promise.all(entries.map(async (e) => ({ path: e.path, bytes: new Uint8Array(await readFile(e.full)) })));
   return loadLabelledFiles(files, decodeImageInNode, { ...options, name });
+}
+
+/**
+ * A set for a repair: a bundled dataset by name, or any labelled set `loadLabelledSet` reads
+ * (folder, IDX pair, CIFAR), fitted to the model's input and checked against its classes.
+ * `role` names the flag in errors and notes.
+ */
+export async function loadRepairSet(target: string, model: { inputShape: readonly number[]; numClasses: number; classNames?: readonly string[] }, role: string): Promise<{ dataset: Dataset; notes: string[] }> {
+  const [h, w, c] = model.inputShape;
+  const loaded = (BUNDLED_DATASET_NAMES as readonly string[]).includes(target)
+    ? { dataset: await loadDataset(target), conversions: [] as string[] }
+    : await loadLabelledSet(target, { target: [h, w, c] as const, name: basename(resolve(target.split(',')[0])) });
+  const dataset = matchModelClasses(loaded.dataset, { numClasses: model.numClasses, classNames: model.classNames ? [...model.classNames] : undefined }, `--${role} ${target}`);
+  return { dataset, notes: loaded.conversions.map((n) => `--${role}: ${n}`) };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run repair -- --model <dir | demo name> [--dataset mnist-test] [--corruption fog] [--severity 3]
+ * `npm run repair -- --model <dir | demo name> [--clean mnist-test | PATH] [--corruption fog | --drift PATH] [--train PATH] [--severity 3]
  *   [--epochs N] [--seed S] [--baselines] [--out reports/<name>]`
  * The whole ArchRepair session headless: failures → localize → search → derive + fine-tune →
  * evaluate (and the baselines under the same budget); writes report.json, report.md and the
@@ -25,15 +25,17 @@ import { runRepairPipeline } from '../core/repair/pipeline';
 import { reportMarkdown } from '../core/repair/report';
 import type { Progress } from '../core/types';
 import { parseArgs, usage, UsageError, runWhenEntry } from './args';
-import { loadDataset } from './datasets';
+import { loadRepairSet } from './datasets';
+import { datasetIdentity } from '../core/data/identity';
 import { resolveModelDir } from './inspect';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
 
 const D = DEFAULT_REPAIR_CONFIG;
 const SPEC = {
   model: { type: 'string', default: 'mnist-cnn', help: 'folder holding model.json, or a demo name in public/models/' },
-  dataset: { type: 'string', default: null, help: "bundled dataset or image folder (default: the model card's test set)" },
-  train: { type: 'string', default: null, help: "clean training images for D_repair: bundled dataset or folder (default: the test set's bundled training split; 'none': the working set's repair pool)" },
+  clean: { type: 'string', default: null, help: "clean (reference) images: a bundled dataset, a class folder, an IDX pair or CIFAR batches (default: the model card's test set)" },
+  drift: { type: 'string', default: null, help: 'your own drifted, labelled images (folder, IDX pair or CIFAR batches) instead of a corruption: failures come from its repair part, drift accuracy from its held-out part' },
+  train: { type: 'string', default: null, help: "clean training images for D_repair, in any of those forms (default: the clean set's bundled training split; 'none': the clean repair pool only)" },
   corruption: { type: 'string', default: null, help: "drift to repair: a corruption name or 'none' (default: the card's worst corruption)" },
   severity: { type: 'number', default: D.severity, help: 'corruption severity, 1–5' },
   epochs: { type: 'number', default: D.search.epochs, help: 'search epochs' },
@@ -82,15 +84,27 @@ async function main(argv: string[]): Promise<number> {
   const dir = resolveModelDir(flags.model);
   const cardPath = join(dir, 'card.json');
   const card = existsSync(cardPath) ? parseModelCard(await readFile(cardPath, 'utf8'), cardPath) : null;
-  const corruption = flags.corruption ?? card?.worstCorruption.name ?? 'fog';
-  const datasetName = flags.dataset ?? card?.evaluation.testSet ?? 'mnist-test';
+  const corruption = flags.drift ? 'none' : (flags.corruption ?? card?.worstCorruption.name ?? 'fog');
+  if (flags.drift && flags.corruption && flags.corruption !== 'none') throw new UsageError('--drift and --corruption exclude each other: the drift is either your set or a corruption.');
+  const datasetName = flags.clean ?? card?.evaluation.testSet ?? 'mnist-test';
   // card.json is the lab's own model card, not part of the tfjs artifacts.
   const validated = validateModelFiles((await readModelFolder(dir)).filter((f) => !f.name.endsWith('card.json')), { name: flags.model });
   const model = await loadValidatedModel(validated);
   const graph = buildBlockGraph(validated.flat, validated.name);
-  const testSet = await loadDataset(datasetName);
+  const shape = { inputShape: graph.inputShape, numClasses: graph.numClasses, classNames: validated.classNames ?? card?.classNames ?? undefined };
+  const notes: string[] = [];
+  const load = async (target: string, role: string) => {
+    const { dataset, notes: n } = await loadRepairSet(target, shape, role);
+    notes.push(...n);
+    return dataset;
+  };
+  const testSet = await load(datasetName, 'clean');
   const trainName = flags.train ?? bundledTrainingSplitOf(datasetName);
-  const train = trainName && trainName !== 'none' ? await loadDataset(trainName) : null;
+  const train = trainName && trainName !== 'none' ? await load(trainName, 'train') : null;
+  const driftSet = flags.drift ? await load(flags.drift, 'drift') : null;
+  const driftIdentity = driftSet ? await datasetIdentity(driftSet) : undefined;
+  for (const note of notes) console.log(`note: ${note}`);
+  if (driftIdentity) console.log(`drift set: ${driftIdentity.name}, ${driftIdentity.count} images, ${driftIdentity.hash}`);
   const session = new RepairSession(model, graph, testSet, {
     seed: flags.seed,
     corruption: corruption === 'none' ? 'none' : parseCorruptionName(corruption),
@@ -104,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     search: { ...D.search, preset: flags.preset as PresetName, epochs: flags.epochs, batchSize: flags.batch, alphaLearningRate: flags['alpha-lr'], weightLearningRate: flags['search-lr'] },
     ...(flags['baseline-lr'] === null ? {} : { baselineLearningRates: { 'network-finetune': flags['baseline-lr'], 'layer-weights': flags['baseline-lr'], 'block-weights': flags['baseline-lr'] } }),
     finetune: { epochs: flags.finetune, batchSize: flags.batch, learningRate: flags.lr, scope: flags['finetune-scope'] as 'block' | 'network', networkRate: flags['network-rate'] },
-  }, train);
+  }, train, driftSet);
   let lastPhase = '';
   const onProgress = flags.quiet
     ? undefined
@@ -123,8 +137,9 @@ async function main(argv: string[]): Promise<number> {
     onProgress,
     blockOverride: flags.block,
     baselineNames: flags['baseline-names'] ? parseBaselineNames(flags['baseline-names']) : undefined,
+    driftIdentity,
   });
-  const out = resolve(flags.out ?? join('reports', `${validated.name}-${corruption}-s${flags.seed}`));
+  const out = resolve(flags.out ?? join('reports', `${validated.name}-${session.driftLabel}-s${flags.seed}`));
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 1));
   await writeFile(join(out, 'report.md'), reportMarkdown(report));

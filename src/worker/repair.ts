@@ -59,7 +59,7 @@ export function failureView(ws: Workspace): FailureView {
   const session = requireSession(ws);
   const f = session.failures;
   if (!f) throw new LabError('Collect the failing examples first.', { field: 'failures', fix: 'Run "Find failures" in the Data step.' });
-  const pool = session.testSplit.repairPool;
+  const pool = session.driftSplit.repairPool;
   const perClass = new Array<number>(session.clean.classNames.length).fill(0);
   for (const i of f.failures.failingIndices) perClass[session.clean.labels[pool[i]]]++;
   const shown = f.failures.failingIndices.slice(0, FAILURE_EXAMPLES);
@@ -85,7 +85,7 @@ export async function localizeBlocks(ws: Workspace, evaluate: boolean, cancel?: 
   let evaluation: LocalizerEvaluationView | null = null;
   if (evaluate) {
     const f = session.failures!.failures;
-    const pool = subset(session.corrupted, session.testSplit.repairPool);
+    const pool = subset(session.corrupted, session.driftSplit.repairPool);
     const examples = subset(pool, [...f.failingIndices, ...f.passingIndices], 'localization examples');
     const ev = await ws.timed('localizer evaluation', () => evaluateLocalizers(session.instrumented, examples, { seed: session.config.seed, localize: session.config.localize }, cancel, onProgress));
     evaluation = {
@@ -104,7 +104,7 @@ const ADVERSARIAL_EXAMPLES = 12;
 async function adversarialView(ws: Workspace, cancel?: CancelToken): Promise<LocalizationView['adversarial']> {
   const session = requireSession(ws);
   const f = session.failures!.failures;
-  const pool = session.testSplit.repairPool;
+  const pool = session.driftSplit.repairPool;
   const picks = [...f.failingIndices.slice(0, ADVERSARIAL_EXAMPLES / 2), ...f.passingIndices.slice(0, ADVERSARIAL_EXAMPLES / 2)].map((i) => pool[i]);
   const originals = subset(session.corrupted, picks, 'adversarial examples');
   const epsilon = session.localization?.settings.epsilon ?? 0.1;

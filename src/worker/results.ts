@@ -52,10 +52,10 @@ export function resultsView(ws: Workspace): ResultsView {
   const res = ws.results;
   if (!res) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
   const classes = session.clean.classNames.length;
-  const heldOut = session.testSplit.heldOut;
   const targetLabel = res.original.rows[1]?.label ?? 'clean';
   const target = targetLabel === 'clean' ? session.clean : session.corrupted;
-  const labels = subset(session.clean, heldOut).labels;
+  const heldOut = targetLabel === 'clean' ? session.testSplit.heldOut : session.driftSplit.heldOut;
+  const labels = subset(target, heldOut).labels;
   const before = res.original.predictions[targetLabel];
   const after = res.repaired.predictions[targetLabel];
   const { fixed, broken } = fixedAndBroken(labels, before, after);

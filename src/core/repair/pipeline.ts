@@ -9,6 +9,7 @@ import { evaluateOn, type Evaluation } from './evaluate';
 import type { ModelResult, RepairReport } from './report';
 import type { RepairSession } from './session';
 import type { Selection } from './selection';
+import type { DatasetIdentity } from '../data/identity';
 
 /**
  * The held-out evaluation sets of a session: clean, the targeted drift, and the robustness
@@ -18,7 +19,8 @@ export function evaluationSets(session: RepairSession, includeSuite: boolean, se
   const { heldOut } = session.testSplit;
   const { corruption, severity, suiteSize, seed } = session.config;
   const sets = [{ label: 'clean', severity: 0, ds: subset(session.clean, heldOut, 'held-out clean') }];
-  if (corruption !== 'none') sets.push({ label: corruption, severity, ds: subset(session.corrupted, heldOut, `held-out ${corruption}`) });
+  if (session.driftSet) sets.push({ label: session.driftLabel, severity: 0, ds: subset(session.corrupted, session.driftSplit.heldOut, `held-out ${session.driftLabel}`) });
+  else if (corruption !== 'none') sets.push({ label: corruption, severity, ds: subset(session.corrupted, heldOut, `held-out ${corruption}`) });
   if (includeSuite) {
     const base = subset(session.clean, heldOut.slice(0, suiteSize), 'suite base');
     for (const suiteSeverity of severities) {
@@ -86,6 +88,8 @@ export interface PipelineOptions {
   blockOverride?: number | null;
   /** Which controls to run when `baselines` is set (default: all). */
   baselineNames?: readonly BaselineName[];
+  /** Name, count and content hash of a user's own drift set, for the report. */
+  driftIdentity?: DatasetIdentity;
   log?: (line: string) => void;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
@@ -131,12 +135,12 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
   await evaluate('original', session.model, 0, null);
   await evaluate('archrepair', derived.model, timings['search'] + timings['derive + fine-tune'], derived.selection);
   if (options.baselines) evaluated.push(...(await runBaselines(session, sets, { names: options.baselineNames, cancel, onProgress, log, timings })));
-  const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results: evaluated.map((e) => e.result), timings });
+  const report = buildReport(session, { modelName: options.modelName, backend: options.backend, results: evaluated.map((e) => e.result), timings, driftIdentity: options.driftIdentity });
   return { report, evaluations: Object.fromEntries(evaluated.map((e) => [e.result.name, e.evaluation])) };
 }
 
 /** The report of a session as it stands (after derive), with the given evaluation results. */
-export function buildReport(session: RepairSession, info: { modelName: string; backend: string; results: ModelResult[]; timings: Record<string, number> }): RepairReport {
+export function buildReport(session: RepairSession, info: { modelName: string; backend: string; results: ModelResult[]; timings: Record<string, number>; driftIdentity?: DatasetIdentity }): RepairReport {
   const f = session.failures!;
   const loc = session.localization!;
   const derived = session.derived!;
@@ -147,7 +151,7 @@ export function buildReport(session: RepairSession, info: { modelName: string; b
     createdAt: new Date().toISOString(),
     model: { name: info.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
     dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, validationSize: session.testSplit.validation.length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
-    drift: { corruption: session.config.corruption, severity: session.config.severity },
+    drift: { corruption: session.driftLabel, severity: session.driftSet ? 0 : session.config.severity, ...(info.driftIdentity ? { set: info.driftIdentity } : {}) },
     backend: info.backend,
     settings: session.config as unknown as Record<string, unknown>,
     failures: { total: f.failures.failingTotal, used: f.failures.failingIndices.length, accuracyBefore: f.heldOutAccuracy },

@@ -19,7 +19,8 @@ export interface RepairReport {
   createdAt: string;
   model: { name: string; params: number; blocks: number };
   dataset: { name: string; provenance: string; workingSize: number; heldOutSize: number; validationSize?: number; cleanTraining?: string };
-  drift: { corruption: string; severity: number };
+  /** `corruption` is the corruption's or the drift set's name; `set` identifies a user's own drift set. */
+  drift: { corruption: string; severity: number; set?: { name: string; count: number; hash: string } };
   backend: string;
   settings: Record<string, unknown>;
   failures: { total: number; used: number; accuracyBefore: number };

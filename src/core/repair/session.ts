@@ -37,7 +37,7 @@ export interface FailureSummary {
 }
 
 /** Where D_repair's clean images come from. */
-export type CleanSource = 'repair pool (clean versions) + training set' | 'repair pool (clean versions; no training set given)';
+export type CleanSource = `${'repair pool (clean versions)' | "clean set's repair pool"}${' + training set' | ' (no training set given)'}`;
 
 /** Everything the search, derive and baselines share once the search has started. */
 interface PreparedRepair {
@@ -63,7 +63,15 @@ export class RepairSession {
   corrupted: Dataset;
   /** Clean training images for D_repair (null: the working set's repair pool is used). */
   readonly train: Dataset | null;
+  /** How the clean working set is used (indices into `clean`). */
   readonly testSplit: TestSplit;
+  /**
+   * How the drifted images are used (indices into `corrupted`): the same as `testSplit` for a
+   * corruption of the clean set (paired images), its own split for a user's own drift set.
+   */
+  readonly driftSplit: TestSplit;
+  /** The user's own labelled drift set, when the drift is not a corruption of the clean set. */
+  readonly driftSet: Dataset | null;
   failures: FailureSummary | null = null;
   localization: LocalizationResult | null = null;
   blockIndex: number | null = null;
@@ -73,14 +81,29 @@ export class RepairSession {
   readonly instrumented: InstrumentedModel;
   private prepared: PreparedRepair | null = null;
 
-  constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}, train: Dataset | null = null) {
+  /**
+   * `testSet` is the clean working set; `train` clean training images; `drift` the user's own
+   * labelled drifted images (then `config.corruption` must be 'none': the drift is the set).
+   */
+  constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}, train: Dataset | null = null, drift: Dataset | null = null) {
     this.config = resolveRepairConfig(partial);
-    const n = Math.min(this.config.workingSize, testSet.count);
-    this.clean = n === testSet.count ? testSet : subset(testSet, Array.from({ length: n }, (_, i) => i));
-    this.corrupted = this.clean;
+    if (drift && this.config.corruption !== 'none') throw new LabError('A repair takes either a corruption of the clean set or a drift set of its own, not both.', { field: 'corruption', fix: "Set corruption to 'none' when you give a drift set." });
+    const firstN = (ds: Dataset) => {
+      const n = Math.min(this.config.workingSize, ds.count);
+      return n === ds.count ? ds : subset(ds, Array.from({ length: n }, (_, i) => i));
+    };
+    this.clean = firstN(testSet);
     this.train = train;
-    this.testSplit = splitTestSet(n, this.config.heldOutFraction, this.config.validationFraction, this.config.seed);
+    this.testSplit = splitTestSet(this.clean.count, this.config.heldOutFraction, this.config.validationFraction, this.config.seed);
+    this.driftSet = drift ? firstN(drift) : null;
+    this.corrupted = this.driftSet ?? this.clean;
+    this.driftSplit = this.driftSet ? splitTestSet(this.driftSet.count, this.config.heldOutFraction, this.config.validationFraction, this.config.seed + 1) : this.testSplit;
     this.instrumented = instrumentLayersModel(model, graph);
+  }
+
+  /** The drift's name in reports and rows: the corruption, or the drift set's name. */
+  get driftLabel(): string {
+    return this.driftSet ? this.driftSet.name : this.config.corruption;
   }
 
   get phase(): RepairPhase {
@@ -95,7 +118,8 @@ export class RepairSession {
   }
 
   get cleanSource(): CleanSource {
-    return this.train ? 'repair pool (clean versions) + training set' : 'repair pool (clean versions; no training set given)';
+    const pool = this.driftSet ? "clean set's repair pool" : 'repair pool (clean versions)';
+    return `${pool}${this.train ? ' + training set' : ' (no training set given)'}`;
   }
 
   /** Applies the drift and collects the model's failures on the repair pool. */
@@ -105,16 +129,16 @@ export class RepairSession {
       phaseReporter(`applying ${corruption} (severity ${severity})`, 1, onProgress);
       this.corrupted = corruptDataset(this.clean, corruption as CorruptionName, severity, seed);
     }
-    const pool = subset(this.corrupted, this.testSplit.repairPool, `${this.corrupted.name}-repair-pool`);
+    const pool = subset(this.corrupted, this.driftSplit.repairPool, `${this.corrupted.name}-repair-pool`);
     const failures = await collectFailures(this.instrumented, pool, { cap: failureCap, seed }, cancel, onProgress);
-    const heldOut = subset(this.corrupted, this.testSplit.heldOut);
+    const heldOut = subset(this.corrupted, this.driftSplit.heldOut);
     const predicted = await predictClasses(this.instrumented, heldOut, 256, cancel);
     this.failures = {
-      corruption,
+      corruption: this.driftLabel,
       severity,
       workingSize: this.clean.count,
       repairPoolSize: pool.count,
-      validationSize: this.testSplit.validation.length,
+      validationSize: this.driftSplit.validation.length,
       heldOutSize: heldOut.count,
       failures,
       heldOutAccuracy: accuracyOf(predicted, heldOut.labels),
@@ -125,7 +149,7 @@ export class RepairSession {
   /** Ranks the blocks by vulnerability from the failures and a matched passing sample. */
   async localize(cancel?: CancelToken, onProgress?: ProgressCallback): Promise<LocalizationResult> {
     const f = this.requireFailures();
-    const pool = subset(this.corrupted, this.testSplit.repairPool);
+    const pool = subset(this.corrupted, this.driftSplit.repairPool);
     const examples = subset(pool, [...f.failures.failingIndices, ...f.failures.passingIndices], 'localization examples');
     this.localization = await localize(this.instrumented, examples, { seed: this.config.seed, ...this.config.localize }, cancel, onProgress);
     this.blockIndex = this.suggestedBlock();
@@ -158,10 +182,10 @@ export class RepairSession {
     const f = this.requireFailures();
     const blockIndex = this.requireBlock();
     this.disposeSearch();
-    const pool = this.testSplit.repairPool;
-    const failures = f.failures.failingIndices.map((i) => pool[i]);
-    const clean = chooseCleanExamples(pool, this.clean.labels, this.train, failures.length, { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure });
-    this.splits = buildRepairSplits(failures, this.clean.labels, clean, this.config.seed);
+    const driftPool = this.driftSplit.repairPool;
+    const failures = f.failures.failingIndices.map((i) => driftPool[i]);
+    const clean = chooseCleanExamples(this.testSplit.repairPool, this.clean.labels, this.train, failures.length, { seed: this.config.seed, cleanPerFailure: this.config.cleanPerFailure });
+    this.splits = buildRepairSplits(failures, this.corrupted.labels, clean, this.config.seed);
     const split = splitModel(this.model, this.graph, blockIndex);
     const sources = { clean: this.clean, corrupted: this.corrupted, train: this.train };
     const report = phaseReporter('caching the frozen prefix', 6, onProgress);
@@ -178,7 +202,7 @@ export class RepairSession {
     const w = await imagesOf(this.splits.weights, 'S_w');
     const a = await imagesOf(this.splits.alpha, 'S_alpha');
     const validationClean = subset(this.clean, this.testSplit.validation, 'validation (clean)');
-    const validationDrift = subset(this.corrupted, this.testSplit.validation, 'validation (drifted)');
+    const validationDrift = subset(this.corrupted, this.driftSplit.validation, 'validation (drifted)');
     const weights = await cached(w.ds, w.flags, 1, w.teacher);
     const alpha = await cached(a.ds, a.flags, 2, a.teacher);
     const validation = await cached(validationClean, undefined, 3);
