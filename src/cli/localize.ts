@@ -23,12 +23,12 @@ import { validateModelFolder } from '../core/model/load-folder';
 import type { BlockGraph, LocalizerMethod, Progress, SuspiciousnessFormula } from '../core/types';
 import { parseArgs, usage, runWhenEntry } from './args';
 import { resolveModelDir } from './inspect';
-import { loadDataset } from './datasets';
+import { loadRepairSet } from './datasets';
 import { useNodeTrainingBackend, type NodeTrainingBackend } from './node-backend';
 
 const SPEC = {
   model: { type: 'string', default: null, help: 'folder holding model.json, or a demo name in public/models/' },
-  dataset: { type: 'string', default: 'mnist-test', help: `bundled dataset (${BUNDLED_DATASET_NAMES.join(', ')}) or a folder with one sub-folder of images per class` },
+  dataset: { type: 'string', default: 'mnist-test', help: `bundled dataset (${BUNDLED_DATASET_NAMES.join(', ')}), a class folder, an IDX pair or CIFAR batches (e.g. your own drifted images, with no --corruption)` },
   corruption: { type: 'string', default: null, help: 'corrupt the dataset first (e.g. gaussian_noise)' },
   severity: { type: 'number', default: 3, help: 'corruption severity, 1–5' },
   limit: { type: 'number', default: 2000, help: 'evaluate only the first N images of the dataset (0 = all)' },
@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
     const validated = await validateModelFolder(resolveModelDir(flags.model));
     const graph = buildBlockGraph(validated.flat, validated.name);
     model = await loadValidatedModel(validated);
-    let ds = await loadDataset(flags.dataset);
+    let ds = (await loadRepairSet(flags.dataset, { inputShape: graph.inputShape, numClasses: graph.numClasses, classNames: validated.classNames ?? undefined }, 'dataset')).dataset;
     if (flags.limit > 0 && flags.limit < ds.count) ds = subset(ds, Array.from({ length: flags.limit }, (_, i) => i), ds.name);
     if (flags.corruption) ds = corruptDataset(ds, parseCorruptionName(flags.corruption), parseSeverity(flags.severity), flags.seed);
     const [h, w, c] = graph.inputShape;
