@@ -11,18 +11,24 @@ export function blockParamCounts(model: Pick<InstrumentedModel, 'numBlocks' | 'b
 }
 
 /**
- * ‖∇W_k L‖₁ per block for one group of examples, where L is the mean cross-entropy of the
- * group: a [numBlocks] tensor. The gradients are taken with an explicit variable list (the
- * union of all blocks' weights, one backward pass) and disposed here.
+ * Gradients of the group's mean cross-entropy for every block's weights, grouped by block
+ * (one backward pass over the union of all blocks' weights, explicit variable list); null when
+ * no block has weights. Call inside tf.tidy: the gradients are the caller's to reduce.
  */
+export function blockGradients(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor[][] | null {
+  const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
+  const all = perBlock.flat();
+  if (all.length === 0) return null;
+  const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
+  return perBlock.map((vars) => vars.map((v) => grads[v.name]));
+}
+
+/** ‖∇W_k L‖₁ per block for one group of examples, where L is the mean cross-entropy of the group: a [numBlocks] tensor. */
 export function groupGradientL1(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
-    const all = perBlock.flat();
-    if (all.length === 0) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
-    const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
-    const l1 = perBlock.map((vars) => (vars.length ? tf.addN(vars.map((v) => tf.sum(tf.abs(grads[v.name])))) : tf.scalar(0)));
-    return tf.stack(l1) as tf.Tensor1D;
+    const grads = blockGradients(model, x, y);
+    if (!grads) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
+    return tf.stack(grads.map((gs) => (gs.length ? tf.addN(gs.map((g) => tf.sum(tf.abs(g)))) : tf.scalar(0)))) as tf.Tensor1D;
   });
 }
 

@@ -24,9 +24,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { CancelToken } from '../progress';
-import { meanOverGroups } from './gradient';
+import { blockGradients, meanOverGroups } from './gradient';
 import type { InstrumentedModel } from './instrumented';
-import { crossEntropySum } from './loss';
 
 /** Relative ε of the contrast: a block whose passing runs give no gradient at all scores 1/ε, not ∞. */
 export const CONTRAST_EPSILON = 1e-6;
@@ -68,11 +67,9 @@ function tensorBlocks(model: Pick<InstrumentedModel, 'numBlocks' | 'blockWeights
  */
 export function groupGradientNorms(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
-    const all = perBlock.flat();
-    if (all.length === 0) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
-    const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
-    const squares = perBlock.map((vars) => vars.map((v) => tf.sum(tf.square(grads[v.name]))));
+    const grads = blockGradients(model, x, y);
+    if (!grads) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
+    const squares = grads.map((gs) => gs.map((g) => tf.sum(tf.square(g))));
     const tensorNorms = squares.flat().map((sq) => tf.sqrt(sq));
     const blockNorms = squares.map((sq) => (sq.length ? tf.sqrt(tf.addN(sq)) : tf.scalar(0)));
     return tf.stack([...tensorNorms, ...blockNorms]) as tf.Tensor1D;
@@ -99,11 +96,9 @@ const relative = (gradientNorm: number, weightNorm: number): number => (weightNo
 /** ‖∇W_k L‖₂ per block for one group (the block's weights as one vector): one backward pass, a [blocks] tensor. */
 export function groupBlockGradientNorms(model: InstrumentedModel, x: tf.Tensor4D, y: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
-    const perBlock = Array.from({ length: model.numBlocks }, (_, k) => model.blockWeights(k));
-    const all = perBlock.flat();
-    if (all.length === 0) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
-    const { grads } = tf.variableGrads(() => tf.div(crossEntropySum(model.predict(x), y, model.outputKind), x.shape[0]) as tf.Scalar, all);
-    return tf.stack(perBlock.map((vars) => (vars.length ? tf.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name]))))) : tf.scalar(0)))) as tf.Tensor1D;
+    const grads = blockGradients(model, x, y);
+    if (!grads) return tf.zeros([model.numBlocks]) as tf.Tensor1D;
+    return tf.stack(grads.map((gs) => (gs.length ? tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g))))) : tf.scalar(0)))) as tf.Tensor1D;
   });
 }
 

@@ -4,7 +4,8 @@ import type { CancelToken } from '../progress';
 import { buildDerivedBlock } from '../search/derive';
 import type { CellParts } from '../search/cell';
 import type { OpName } from '../search/primitives';
-import { chunks, disposeBatch, gatherBatch, type Batch, type Split } from '../search/batches';
+import type { Batch, Split } from '../search/batches';
+import { mapInputs } from './block-cache';
 import { splitModel } from '../model/split';
 import { graphLayers } from '../model/layer-map';
 import { asLogits } from './train';
@@ -77,25 +78,6 @@ export interface DeriveRequest {
 /** Name prefix of the copied original block's layers inside the repaired block. */
 const ORIGINAL_PREFIX = 'archrepair_original';
 
-/** `split` with its inputs replaced by `fn` of them (in chunks; labels and flags kept). */
-async function mapSplit(split: Split, fn: (x: tf.Tensor4D) => tf.Tensor4D, chunk = 256): Promise<Split> {
-  const [n] = split.shape;
-  let inputs: Float32Array | null = null;
-  let shape: [number, number, number, number] = [n, 0, 0, 0];
-  for (const rows of chunks(Array.from({ length: n }, (_, i) => i), chunk)) {
-    const batch = gatherBatch(split, rows);
-    const out = tf.tidy(() => fn(batch.x));
-    disposeBatch(batch);
-    if (!inputs) {
-      shape = [n, out.shape[1], out.shape[2], out.shape[3]];
-      inputs = new Float32Array(n * shape[1] * shape[2] * shape[3]);
-    }
-    inputs.set(await out.data(), rows[0] * shape[1] * shape[2] * shape[3]);
-    out.dispose();
-  }
-  return { ...split, inputs: inputs ?? new Float32Array(0), shape };
-}
-
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
 export function joinSplits(a: Split, b: Split): Split {
   const inputs = new Float32Array(a.inputs.length + b.inputs.length);
@@ -158,7 +140,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
       return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
     });
   const forward: LogitsFn = (x) => toLogits(blockModel.apply(toBlock(x), { training: false }) as tf.Tensor4D);
-  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? await mapSplit(data.cleanTrain, toBlock) : data.cleanTrain);
+  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? { ...data.cleanTrain, ...(await mapInputs(toBlock, data.cleanTrain.inputs, data.cleanTrain.shape)) } : data.cleanTrain);
   const blockLayerNames = new Set(req.graph.blocks[req.blockIndex].layers);
   const hostVariables = host ? [...new Set([...graphLayers(host, req.graph)].filter(([name]) => !blockLayerNames.has(name)).flatMap(([, l]) => l.trainableWeights.map((w) => w.read() as tf.Variable)))] : [];
   await normalise();

@@ -224,7 +224,10 @@ export class RepairSession {
     const isProbabilities = this.isProbabilities;
     const search = createSearch(
       {
-        ...this.config.search,
+        preset: this.config.search.preset,
+        epochs: this.config.search.epochs,
+        batchSize: this.config.search.batchSize,
+        order: this.config.search.order,
         residual: false,
         alpha: { learningRate: this.config.search.alphaLearningRate },
         weights: { learningRate: this.config.search.weightLearningRate, learningRateMin: this.config.search.weightLearningRate / 25 },
