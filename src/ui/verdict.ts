@@ -4,7 +4,9 @@
  * import none), so the steps and their tests can use it.
  */
 import { HARM_FLAG } from '../core/repair/report';
-import type { CandidateScore, RepairVerdict, Selection } from '../core/repair/selection';
+import { chosenName, isChosen, keepsClean, type CandidateScore, type RepairVerdict, type Selection } from '../core/repair/selection';
+
+export { candidateName, chosenCandidate } from '../core/repair/selection';
 
 export { HARM_FLAG };
 
@@ -42,15 +44,8 @@ export interface CandidateRow extends CandidateScore {
 
 /** The original (epoch 0) and every candidate, with whether each keeps clean accuracy and which was kept. */
 export function candidateRows(selection: Selection): CandidateRow[] {
-  const floor = selection.original.clean - selection.tolerance - 1e-12;
-  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || c.clean >= floor, isChosen: isOriginal ? selection.verdict === 'no-repair' : selection.verdict === 'repaired' && c.epoch === selection.chosenEpoch });
+  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || keepsClean(c, selection.original, selection.tolerance), isChosen: isOriginal ? selection.verdict === 'no-repair' : isChosen(selection, c) });
   return [row(selection.original, true), ...selection.candidates.map((c) => row(c, false))];
-}
-
-/** The candidate the rule kept (the original when nothing was repaired). */
-export function chosenCandidate(selection: Selection): CandidateScore {
-  if (selection.verdict === 'no-repair') return selection.original;
-  return selection.candidates.find((c) => c.epoch === selection.chosenEpoch) ?? selection.original;
 }
 
 /** Tolerance in points, e.g. '0.5'. */
@@ -61,7 +56,7 @@ export function tolerancePoints(selection: Selection): string {
 /** A method's outcome in a few words for the baselines table ('original kept', 'repaired (epoch 2)', '–' for the original itself). */
 export function methodVerdict(selection: Selection | null): string {
   if (!selection) return '–';
-  return selection.verdict === 'no-repair' ? 'original kept' : `repaired (epoch ${selection.chosenEpoch})`;
+  return selection.verdict === 'no-repair' ? 'original kept' : `repaired (${chosenName(selection)})`;
 }
 
 /** What the Export step calls the model it hands out. */

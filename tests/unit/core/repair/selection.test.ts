@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAN_TOLERANCE, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+import { CLEAN_TOLERANCE, keepsClean, pairedStandardError, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
 
 const original = { epoch: 0, clean: 0.97, drift: 0.33 };
 
@@ -32,5 +32,22 @@ describe('do-no-harm selection', () => {
       { epoch: 2, clean: 0.99, drift: 0.5 },
     ]);
     expect(s.chosenEpoch).toBe(1);
+  });
+});
+
+describe('clean bound with validation noise', () => {
+  it('counts one paired standard error against a candidate', () => {
+    // 1000 images: the candidate fixes 10 and breaks 14 the original got right (−0.4 point).
+    const original = Uint8Array.from({ length: 1000 }, (_, i) => (i < 20 ? 0 : 1));
+    const candidate = Uint8Array.from(original, (c, i) => (i < 10 ? 1 : i >= 20 && i < 34 ? 0 : c));
+    const se = pairedStandardError(candidate, original);
+    // d has 10 × (+1), 14 × (−1): var ≈ 24/999, se ≈ 0.0049.
+    expect(se).toBeCloseTo(Math.sqrt((24 - 1000 * 0.004 ** 2) / 999 / 1000), 6);
+    const ref = { epoch: 0, clean: 0.98, drift: 0.3 };
+    const cand = { epoch: 1, clean: 0.976, drift: 0.6 };
+    expect(keepsClean(cand, ref)).toBe(true);
+    expect(keepsClean({ ...cand, cleanSE: se }, ref)).toBe(false);
+    expect(selectCandidate(ref, [{ ...cand, cleanSE: se }]).verdict).toBe('no-repair');
+    expect(pairedStandardError(original, original)).toBe(0);
   });
 });
