@@ -75,7 +75,9 @@ describe('the user\'s own drift set in the lab', () => {
     expect(results.original.rows.map((r) => r.label)).toEqual(['clean', 'my-fog']);
     expect(results.original.rows[1].count).toBe(failures.heldOutSize);
     expect(results.targetLabel).toBe('my-fog');
-    const report = JSON.parse((await lab.exportFiles()).reportJson) as { drift: { corruption: string; set?: { name: string; count: number; hash: string } } };
+    const bundle = await lab.exportFiles();
+    expect(bundle.reportMarkdown).toContain(`Drift set: my-fog, 120 images, content hash ${view.identity.hash}`);
+    const report = JSON.parse(bundle.reportJson) as { drift: { corruption: string; set?: { name: string; count: number; hash: string } } };
     expect(report.drift.corruption).toBe('my-fog');
     expect(report.drift.set).toMatchObject({ name: 'my-fog', count: 120, hash: view.identity.hash });
 
