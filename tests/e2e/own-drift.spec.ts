@@ -50,6 +50,8 @@ test('a dropped model, clean folder and own drift folder: the Results step measu
   const url = new URL(page.url());
   expect([url.searchParams.get('drift'), url.searchParams.get('drift-count'), url.searchParams.get('drift-hash')]).toEqual(['my-fog', '200', hash]);
 
+  await page.screenshot({ path: test.info().outputPath('own-drift-data.png'), fullPage: true });
+
   // A bad drift set is explained with file, field and fix; the one dropped before stays in use.
   await page.getByTestId('drift-drop-folder-input').setInputFiles(oneClassRoot);
   const error = page.getByTestId('error');
@@ -104,4 +106,31 @@ test('a dropped model, clean folder and own drift folder: the Results step measu
   await expect(page.getByTestId('report-md')).toContainText(`Drift set: my-fog, 200 images, content hash ${hash}`, { timeout: 60_000 });
   await expect(page.getByTestId('error')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('own-drift.png'), fullPage: true });
+});
+
+test('a lesson link that names a drift set reopens it from this browser\'s cache, and says so when it is not there', async ({ page }) => {
+  const driftRoot = writeFolder(pngClassFolder(await bundledSample('mnist-test', 3, { offset: 6000, corruption: 'zigzag' }), 'zigzags'));
+  await openLab(page, '?backend=cpu');
+  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  await idle(page);
+  await page.getByRole('navigation').getByRole('button', { name: 'Data' }).click();
+  await page.getByTestId('drift-source-own').check();
+  await page.getByTestId('drift-drop-folder-input').setInputFiles(driftRoot);
+  const facts = page.getByTestId('drift-facts');
+  await expect(facts).toContainText('zigzags: 30 images', { timeout: 60_000 });
+  const hash = await facts.getAttribute('data-hash');
+  const link = page.url();
+
+  await page.goto(link);
+  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  await idle(page);
+  await page.getByRole('navigation').getByRole('button', { name: 'Data' }).click();
+  await expect(page.getByTestId('drift-source-own')).toBeChecked();
+  await expect(facts).toContainText('from this browser\u2019s cache');
+  await expect(facts).toHaveAttribute('data-hash', hash!);
+
+  // Another machine (here: another hash) has no such set: the page says to drop it.
+  await page.goto(link.replace(/drift-hash=[^&]+/, 'drift-hash=sha256%3Afeed'));
+  await expect(page.getByTestId('notice')).toContainText('This lesson uses your own drift set "zigzags" (30 images)', { timeout: 60_000 });
+  await expect(page.getByTestId('error')).toHaveCount(0);
 });
