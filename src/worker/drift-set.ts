@@ -12,7 +12,7 @@ import type { ImageDecoder } from '../core/data/image-folder';
 import { checkRepairSet, repairSetOptions, type RepairSetModel } from '../core/data/repair-set';
 import type { ProgressCallback } from '../core/types';
 import { getDataset, putDataset, type LabDb } from '../store';
-import { datasetView } from './datasets';
+import { datasetView, droppedSetName, type SetLimits } from './datasets';
 import { requireModel } from './models';
 import type { DriftSetView, LessonSettings } from './lab-types';
 import type { Workspace, WorkspaceModel } from './workspace';
@@ -26,19 +26,6 @@ export const isDriftCacheKey = (name: string): boolean => name.startsWith(CACHE_
 /** Names that already label a row of the results (clean, every corruption): a drift set named so gets "my-" in front. */
 const TAKEN_NAMES: readonly string[] = ['clean', 'none', ...CORRUPTION_NAMES];
 
-/** Limits on a dropped set in bytes (defaults: the core's MAX_SET_FILE_BYTES and MAX_SET_PIXEL_BYTES). */
-export interface SetLimits {
-  maxFileBytes?: number;
-  maxPixelBytes?: number;
-}
-
-/** The set's name: the dropped folder's (the first path part all files share), else 'my-drift'. */
-function setNameOf(files: readonly DroppedFile[]): string {
-  const roots = new Set(files.map((f) => (f.path.includes('/') ? f.path.split('/')[0] : '')));
-  const root = roots.size === 1 ? [...roots][0] : '';
-  const name = root || 'my-drift';
-  return TAKEN_NAMES.includes(name) ? `my-${name}` : name;
-}
 
 function modelOf(cur: WorkspaceModel): RepairSetModel {
   return { inputShape: cur.graph.inputShape, numClasses: cur.graph.numClasses, classNames: cur.validated.classNames ?? cur.card?.classNames ?? null };
@@ -54,7 +41,7 @@ export async function importDriftSet(ws: Workspace, db: LabDb, files: readonly D
   if (files.length === 0) {
     throw new LabError('The drift set is empty: no files were given (an empty folder?).', { file: '(dropped folder)', field: 'files', fix: 'Drop a folder with one sub-folder of PNG/JPEG images per class, an IDX images + labels pair, or CIFAR binary batches.' });
   }
-  const name = setNameOf(files);
+  const name = droppedSetName(files, TAKEN_NAMES, 'my-drift');
   const model = modelOf(cur);
   const loaded = await loadDroppedSet(files, { ...repairSetOptions(model, name), ...limits, onProgress }, decode);
   const { dataset } = checkRepairSet(loaded, model, name);

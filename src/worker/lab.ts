@@ -33,7 +33,7 @@ export interface LabOptions {
   /** Decodes dropped PNG/JPEG images (default: the browser's decoder; Node tests pass decodeImageInNode). */
   decodeImage?: ImageDecoder;
   /** Limits on dropped labelled sets (default: the core's; tests use small ones). */
-  setLimits?: drift.SetLimits;
+  setLimits?: data.SetLimits;
 }
 
 /** Backends calibrated on first start, and the fallback order if the chosen one fails. */
@@ -155,9 +155,13 @@ export class Lab {
     });
   }
 
-  async importDataset(files: { name: string; bytes: Uint8Array }[]): Promise<DatasetView> {
-    const view = await data.importDataset(this.ws, (await this.db()).db, files);
-    return sendImages(view, [view.samples]);
+  /** Loads a dropped clean set from unread files (File objects, so sizes are checked before reading), fitted to the open model; progress per decoded image. */
+  async importDataset(files: DroppedFile[], jobId: string, onProgress?: ProgressCallback): Promise<DatasetView> {
+    const handle = await this.db();
+    return this.runJob(jobId, async () => {
+      const view = await data.importDataset(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, onProgress, this.options.setLimits);
+      return sendImages(view, [view.samples]);
+    });
   }
 
   /**

@@ -220,9 +220,8 @@ export class LabState {
     this.shareLesson();
   }
 
-  async importDataset(files: PickedFile[]): Promise<void> {
-    const payload = files.map((f) => ({ name: f.path, bytes: f.bytes }));
-    const view = await this.busy('reading the dataset', () => this.api.importDataset(payload));
+  async importDataset(files: FileRef[]): Promise<void> {
+    const view = await this.runJob((jobId, onProgress) => this.api.importDataset(files, jobId, onProgress));
     if (!view) return;
     this.dataset = view;
     this.lesson.dataset = view.info.name;

@@ -136,4 +136,19 @@ describe('the user\'s own drift set in the lab', () => {
     // The lesson still names the first set: refused, naming both.
     await expect(lab.collectFailures(lesson, 'f2')).rejects.toMatchObject({ field: 'drift set', file: 'mixed' });
   }, 120_000);
+
+  it('a dropped clean set goes through the same core loader: fitted to the model, sizes checked first, kept apart from drift sets', async () => {
+    const handle: LabDbHandle = { db: createMemoryDb(), persistent: false, reason: 'test' };
+    const lab = await newLab(handle, { maxFileBytes: limitBytes });
+    const clean = asDropped(pngClassFolder(await bundledSample('mnist-test', 4), 'my-clean', { side: 40 }));
+    const progress: string[] = [];
+    const view = await lab.importDataset(clean, 'c', (p) => progress.push(p.phase));
+    expect(view.info).toMatchObject({ name: 'my-clean', count: 40, shape: [28, 28, 1], source: 'imported' });
+    expect(view.info.provenance).toMatch(/resized 40×40 → 28×28 \(40 images\)/);
+    expect(progress).toContain('decode my-clean');
+    await lab.importDriftSet(noiseFiles, 'd');
+    expect((await lab.listDatasets()).filter((d) => d.source === 'imported').map((d) => d.name)).toEqual(['my-clean']);
+    await expect(lab.importDataset(fogFiles, 'big')).rejects.toMatchObject({ field: 'size', file: 'my-fog' });
+    expect((await lab.collectFailures(withDrift((await lab.openCachedDriftSet('noisy', ''))!), 'f')).workingSize).toBe(40);
+  }, 120_000);
 });
