@@ -134,3 +134,43 @@ test('a lesson link that names a drift set reopens it from this browser\'s cache
   await expect(page.getByTestId('notice')).toContainText('This lesson uses your own drift set "zigzags" (30 images)', { timeout: 60_000 });
   await expect(page.getByTestId('error')).toHaveCount(0);
 });
+
+test('resuming a session made with another drift set than the one dropped now is refused, and works once the same set is dropped again', async ({ page }) => {
+  test.setTimeout(180_000);
+  const first = writeFolder(pngClassFolder(await bundledSample('mnist-test', 8, { offset: 3000, corruption: 'stripe' }), 'stripes'));
+  const second = writeFolder(pngClassFolder(await bundledSample('mnist-test', 4, { offset: 4000, corruption: 'impulse_noise' }), 'specks'));
+  await openLab(page, '?backend=wasm&working=200&failures=16&epochs=3&finetune=1&preset=lite&batch=8&suite=0');
+  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  await idle(page);
+  await page.getByRole('navigation').getByRole('button', { name: 'Data' }).click();
+  await page.getByTestId('drift-source-own').check();
+  await page.getByTestId('drift-drop-folder-input').setInputFiles(first);
+  await expect(page.getByTestId('drift-facts')).toContainText('stripes: 80 images', { timeout: 60_000 });
+  await page.getByRole('navigation').getByRole('button', { name: 'Search' }).click();
+  await idle(page);
+  await page.getByTestId('step-epoch').click();
+  await expect(page.getByTestId('checkpoint')).toContainText('epoch 1 saved', { timeout: 120_000 });
+  await idle(page);
+
+  await page.getByRole('navigation').getByRole('button', { name: 'Data' }).click();
+  await page.getByTestId('drift-drop-folder-input').setInputFiles(second);
+  await expect(page.getByTestId('drift-facts')).toContainText('specks: 40 images', { timeout: 60_000 });
+  await page.getByTestId('sessions-toggle').click();
+  const row = page.getByTestId('session-row').first();
+  await expect(row).toContainText('stripes');
+  await row.getByTestId('resume-session').click();
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('This session was made with the drift set "stripes" (80 images, sha256:');
+  await expect(error).toContainText('the drift set dropped now is "specks" (40 images');
+  await expect(error).toContainText('Field: drift set');
+  await expect(error).toContainText('How to fix: Drop the same images as "stripes" again');
+  await page.getByRole('button', { name: 'Dismiss this message' }).click();
+  // Nothing was lost: the set dropped now is still shown and in use.
+  await expect(page.getByTestId('drift-facts')).toContainText('specks: 40 images');
+
+  await page.getByTestId('drift-drop-folder-input').setInputFiles(first);
+  await expect(page.getByTestId('drift-facts')).toContainText('stripes: 80 images', { timeout: 60_000 });
+  await row.getByTestId('resume-session').click();
+  await expect(page.getByTestId('epoch-counter')).toHaveText('1', { timeout: 120_000 });
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
