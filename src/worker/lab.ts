@@ -49,6 +49,14 @@ function sendImages<T>(value: T, batches: (ImageBatch | undefined)[]): T {
   return transfer(value, [...buffers]);
 }
 
+/** Progress that also stops the work: the decode loop reports every image, so a cancel lands there (a CancelledError). */
+function stoppable(token: CancelToken, onProgress?: ProgressCallback): ProgressCallback {
+  return (p) => {
+    token.throwIfCancelled(p.phase);
+    onProgress?.(p);
+  };
+}
+
 /**
  * The engine's public API. The worker exposes one instance with comlink; tests and the CLI
  * can use it directly. Arguments and results are plain data; long calls take a `jobId`
@@ -158,8 +166,8 @@ export class Lab {
   /** Loads a dropped clean set from unread files (File objects, so sizes are checked before reading), fitted to the open model; progress per decoded image. */
   async importDataset(files: DroppedFile[], jobId: string, onProgress?: ProgressCallback): Promise<DatasetView> {
     const handle = await this.db();
-    return this.runJob(jobId, async () => {
-      const view = await data.importDataset(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, onProgress, this.options.setLimits);
+    return this.runJob(jobId, async (token) => {
+      const view = await data.importDataset(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, stoppable(token, onProgress), this.options.setLimits);
       return sendImages(view, [view.samples]);
     });
   }
@@ -170,8 +178,8 @@ export class Lab {
    */
   async importDriftSet(files: DroppedFile[], jobId: string, onProgress?: ProgressCallback): Promise<DriftSetView> {
     const handle = await this.db();
-    return this.runJob(jobId, async () => {
-      const view = await drift.importDriftSet(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, onProgress, this.options.setLimits);
+    return this.runJob(jobId, async (token) => {
+      const view = await drift.importDriftSet(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, stoppable(token, onProgress), this.options.setLimits);
       return sendImages(view, [view.samples]);
     });
   }

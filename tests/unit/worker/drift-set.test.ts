@@ -146,9 +146,13 @@ describe('the user\'s own drift set in the lab', () => {
     expect(view.info).toMatchObject({ name: 'my-clean', count: 40, shape: [28, 28, 1], source: 'imported' });
     expect(view.info.provenance).toMatch(/resized 40×40 → 28×28 \(40 images\)/);
     expect(progress).toContain('decode my-clean');
-    await lab.importDriftSet(noiseFiles, 'd');
+    const noisy = await lab.importDriftSet(noiseFiles, 'd');
     expect((await lab.listDatasets()).filter((d) => d.source === 'imported').map((d) => d.name)).toEqual(['my-clean']);
     await expect(lab.importDataset(fogFiles, 'big')).rejects.toMatchObject({ field: 'size', file: 'my-fog' });
-    expect((await lab.collectFailures(withDrift((await lab.openCachedDriftSet('noisy', ''))!), 'f')).workingSize).toBe(40);
+    expect((await lab.collectFailures(withDrift(noisy), 'f')).workingSize).toBe(40);
+    // A long decode stops when cancelled (the progress bar's Cancel), and the set dropped before stays.
+    const cancelled = lab.importDriftSet(mixedFiles, 'slow', (p) => void (p.done === 3 && lab.cancel('slow')));
+    await expect(cancelled).rejects.toMatchObject({ name: 'CancelledError' });
+    expect((await lab.collectFailures(withDrift(noisy), 'f2')).corruption).toBe('noisy');
   }, 120_000);
 });
