@@ -41,7 +41,9 @@ export const HARM_FLAG = 0.02;
 /** A readable Markdown summary of a report. */
 export function reportMarkdown(r: RepairReport): string {
   const lines: string[] = [];
-  lines.push(`# ArchRepair Lab report: ${r.model.name} on ${r.drift.corruption} (severity ${r.drift.severity})`, '');
+  const set = r.drift.set;
+  lines.push(`# ArchRepair Lab report: ${r.model.name} on ${set ? `the drift set ${set.name}` : `${r.drift.corruption} (severity ${r.drift.severity})`}`, '');
+  if (set) lines.push(`Drift set: ${set.name}, ${set.count} images, content hash ${set.hash}; failures come from its repair part, drift accuracy from its held-out part.`, '');
   lines.push(`Created ${r.createdAt} on the ${r.backend} backend. Data: ${r.dataset.name} (${r.dataset.provenance}); ${r.dataset.workingSize} test images, ${r.dataset.heldOutSize} held out for evaluation.`, '');
   lines.push(`Failures: ${r.failures.total} misclassified in the repair pool, ${r.failures.used} used; accuracy before repair on the drifted held-out images: ${pct(r.failures.accuracyBefore)}.`, '');
   if (r.localization) {

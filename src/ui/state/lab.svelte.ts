@@ -3,10 +3,10 @@ import type { BackendInfo, EpochMetrics, Genotype, MemoryInfo, Progress } from '
 import type { EngineCheckConfig, EngineCheckResult } from '../../core/tfjs/engine-check';
 import type { ModelSummary } from '../../store';
 import type {
-  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DeriveView, ExportBundle, FailureView, HalfStepView, LocalizationView,
+  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DeriveView, DriftSetView, ExportBundle, FailureView, HalfStepView, LocalizationView,
   LocalizerEvaluationView, ModelView, ResultsView, SearchInfo, StorageView,
 } from '../../worker/lab-types';
-import type { PickedFile } from '../files';
+import type { FileRef, PickedFile } from '../files';
 import type { StepId } from '../steps';
 import { batchSizeFor, readLesson, writeLesson, type Lesson } from './lesson-url';
 import { RunLoop, type RunState } from './run-loop';
@@ -26,6 +26,8 @@ export interface LiveAlpha {
   alphaSoftmax: number[][];
   genotype: Genotype;
 }
+
+export type DriftSource = 'corruption' | 'own';
 
 const MEMORY_POLL_MS = 2000;
 const MEMORY_SAMPLES = 120;
@@ -51,6 +53,10 @@ export class LabState {
   datasets = $state.raw<DatasetInfo[]>([]);
   dataset = $state.raw<DatasetView | null>(null);
   grid = $state.raw<CorruptionGrid | null>(null);
+  /** The user's own drifted images (kept while a corruption is chosen, so switching back is free). */
+  driftSet = $state.raw<DriftSetView | null>(null);
+  /** Where the drift comes from: a corruption of the test set, or the user's own drift set. */
+  driftSource = $state<DriftSource>(this.lesson.driftName ? 'own' : 'corruption');
   failures = $state.raw<FailureView | null>(null);
   localization = $state.raw<LocalizationView | null>(null);
   evaluation = $state.raw<LocalizerEvaluationView | null>(null);
@@ -118,6 +124,15 @@ export class LabState {
     if (this.storage && !this.storage.isPersistent && this.storage.reason) this.notices = [...this.notices, this.storage.reason];
     if (this.resumable.length > 0) this.notices = [...this.notices, `An unfinished search was found: resume it from the sessions panel (${this.resumable[0].name}).`];
     if (this.demos.some((d) => d.name === this.lesson.model)) await this.openDemo(this.lesson.model, true);
+    if (this.lesson.driftName) await this.reopenDriftSet();
+  }
+
+  /** A lesson link names a drift set: reopen it from this browser's cache, or say to drop it. */
+  private async reopenDriftSet(): Promise<void> {
+    const { driftName, driftCount, driftHash } = this.lesson;
+    const view = await this.busy('opening your drift set', () => this.api.openCachedDriftSet(driftName, driftHash));
+    if (view) this.driftSet = view;
+    else this.notices = [...this.notices, `This lesson uses your own drift set "${driftName}" (${driftCount} images): drop it under "my own drifted images" in the Data step.`];
   }
 
   /** Switches backend at run time and records the choice in the URL (shareable). */
@@ -205,9 +220,8 @@ export class LabState {
     this.shareLesson();
   }
 
-  async importDataset(files: PickedFile[]): Promise<void> {
-    const payload = files.map((f) => ({ name: f.path, bytes: f.bytes }));
-    const view = await this.busy('reading the dataset', () => this.api.importDataset(payload));
+  async importDataset(files: FileRef[]): Promise<void> {
+    const view = await this.runJob((jobId, onProgress) => this.api.importDataset(files, jobId, onProgress));
     if (!view) return;
     this.dataset = view;
     this.lesson.dataset = view.info.name;
@@ -216,12 +230,35 @@ export class LabState {
     this.datasets = (await this.busy('', () => this.api.listDatasets())) ?? this.datasets;
   }
 
+  /** Loads the user's own drifted images for the open model (progress per decoded image); a refused set changes nothing. */
+  async importDriftSet(files: FileRef[]): Promise<void> {
+    const view = await this.runJob((jobId, onProgress) => this.api.importDriftSet(files, jobId, onProgress));
+    if (!view) return;
+    this.driftSet = view;
+    this.chooseDriftSource('own');
+  }
+
+  /** Switches the drift between the corruption and the user's drift set; the lesson (and its link) records which. */
+  chooseDriftSource(source: DriftSource): void {
+    this.driftSource = source;
+    const id = source === 'own' ? this.driftSet?.identity : null;
+    this.lesson.driftName = id?.name ?? '';
+    this.lesson.driftCount = id?.count ?? 0;
+    this.lesson.driftHash = id?.hash ?? '';
+    this.clearRepair();
+    this.shareLesson();
+  }
+
   async showCorruptionGrid(perCell = 2): Promise<void> {
     this.grid = await this.busy('corrupting sample images', () => this.api.corruptionGrid(perCell, this.lesson.seed));
   }
 
   async collectFailures(): Promise<void> {
     this.clearRepair();
+    if (this.driftSource === 'own' && !this.driftSet) {
+      this.showError({ message: 'The drift is set to your own drifted images, but none are dropped yet.', field: 'drift set', fix: 'Drop a folder of labelled drifted images under "my own drifted images", or choose a corruption.' });
+      return;
+    }
     const settings = $state.snapshot(this.lesson);
     const view = await this.runJob((jobId, onProgress) => this.api.collectFailures(settings, jobId, onProgress));
     if (view) this.failures = view;
@@ -360,7 +397,9 @@ export class LabState {
     this.localization = view.localization;
     this.selectedBlock = view.search.blockIndex;
     this.evaluation = null;
-    this.lesson = { ...this.lesson, ...view.config, model: view.model.name, dataset: view.dataset.info.name };
+    this.lesson = { ...this.lesson, ...view.config, driftName: view.config.driftName ?? '', driftCount: view.config.driftCount ?? 0, driftHash: view.config.driftHash ?? '', model: view.model.name, dataset: view.dataset.info.name };
+    if (view.driftSet) this.driftSet = view.driftSet;
+    this.driftSource = view.driftSet ? 'own' : 'corruption';
     this.clearSearch();
     this.search = view.search;
     this.history = view.history;
