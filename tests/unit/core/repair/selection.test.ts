@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAN_TOLERANCE, keepsClean, pairedStandardError, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+import { CLEAN_TOLERANCE, candidateName, chosenCandidate, chosenName, isChosen, keepsClean, pairedStandardError, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
 
 const original = { epoch: 0, clean: 0.97, drift: 0.33 };
 
@@ -49,5 +49,21 @@ describe('clean bound with validation noise', () => {
     expect(keepsClean({ ...cand, cleanSE: se }, ref)).toBe(false);
     expect(selectCandidate(ref, [{ ...cand, cleanSE: se }]).verdict).toBe('no-repair');
     expect(pairedStandardError(original, original)).toBe(0);
+  });
+});
+
+describe('blended candidates', () => {
+  it('are told apart from their epoch by the mix, in the rule and in their name', () => {
+    const ref = { epoch: 0, clean: 0.98, drift: 0.3 };
+    const s = selectCandidate(ref, [
+      { epoch: 1, mix: 0.5, clean: 0.978, drift: 0.5 },
+      { epoch: 1, mix: 1, clean: 0.96, drift: 0.7 }, // the whole epoch breaks the clean bound
+    ]);
+    expect([s.chosenEpoch, s.chosenMix]).toEqual([1, 0.5]);
+    expect(chosenCandidate(s)).toMatchObject({ mix: 0.5, drift: 0.5 });
+    expect(s.candidates.filter((c) => isChosen(s, c))).toHaveLength(1);
+    expect(chosenName(s)).toBe('epoch 1 at 50 %');
+    expect(candidateName({ epoch: 2 })).toBe('epoch 2');
+    expect(verdictText(s)).toMatch(/^repaired \(epoch 1 at 50 %: drifted validation 30\.0 % → 50\.0 %/);
   });
 });
