@@ -1,5 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { PARAGLIDE_OPTIONS } from './scripts/paraglide-options';
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer).
 // Everything the lab loads is same-origin, so require-corp costs nothing.
@@ -12,7 +14,7 @@ const isolationHeaders = {
 const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), paraglideVitePlugin({ ...PARAGLIDE_OPTIONS, strategy: [...PARAGLIDE_OPTIONS.strategy] })],
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthread workers from `factory.toString()`. Oxc's compressor
