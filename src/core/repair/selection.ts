@@ -39,10 +39,31 @@ export function selectCandidate(original: CandidateScore, candidates: readonly C
   return { chosenEpoch: best.epoch, verdict: best === original ? 'no-repair' : 'repaired', original, candidates: [...candidates], tolerance };
 }
 
-/** The plain sentence the page, the report and the CLI show for a selection. */
-export function verdictText(selection: Selection): string {
-  if (selection.verdict === 'repaired') return `repaired (epoch ${selection.chosenEpoch}: drifted validation ${pct(selection.original.drift)} → ${pct(selection.candidates.find((c) => c.epoch === selection.chosenEpoch)!.drift)}, clean validation within ${(100 * selection.tolerance).toFixed(1)} point of the original)`;
-  return `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${pct(selection.original.drift)} while keeping clean validation accuracy within ${(100 * selection.tolerance).toFixed(1)} point of ${pct(selection.original.clean)}); the original model is kept`;
+/**
+ * The words of a verdict sentence, so the page can say it in the UI language; numbers arrive
+ * formatted by `percent` (accuracy in [0, 1]) and `points` (a tolerance in [0, 1] as points).
+ */
+export interface VerdictWords {
+  percent: (fraction: number) => string;
+  points: (fraction: number) => string;
+  repaired: (x: { epoch: number; driftBefore: string; driftAfter: string; tolerance: string }) => string;
+  noRepair: (x: { drift: string; clean: string; tolerance: string }) => string;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+/** The CLI's and the report's English. */
+export const ENGLISH_VERDICT_WORDS: VerdictWords = {
+  percent: (x) => `${(100 * x).toFixed(1)}%`,
+  points: (x) => (100 * x).toFixed(1),
+  repaired: ({ epoch, driftBefore, driftAfter, tolerance }) => `repaired (epoch ${epoch}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original)`,
+  noRepair: ({ drift, clean, tolerance }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}); the original model is kept`,
+};
+
+/** The plain sentence the page, the report and the CLI show for a selection (English unless `words` say otherwise). */
+export function verdictText(selection: Selection, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
+  const tolerance = words.points(selection.tolerance);
+  if (selection.verdict === 'repaired') {
+    const kept = selection.candidates.find((c) => c.epoch === selection.chosenEpoch)!;
+    return words.repaired({ epoch: selection.chosenEpoch, driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(kept.drift), tolerance });
+  }
+  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance });
+}
