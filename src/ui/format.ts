@@ -25,9 +25,9 @@ export function formatFixed(n: number, digits: number): string {
   return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(n);
 }
 
-/** A fraction in [0, 1] as a percentage with one decimal, e.g. '12.3%'. */
-export function formatPercent(fraction: number): string {
-  return numberFormat({ style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(fraction);
+/** A fraction in [0, 1] as a percentage with `digits` decimals (one by default), e.g. '12.3%'. */
+export function formatPercent(fraction: number, digits = 1): string {
+  return numberFormat({ style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fraction);
 }
 
 /** Bytes as B, KB, MB or GB (1024-based, one decimal under 10). */

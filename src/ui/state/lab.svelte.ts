@@ -311,7 +311,7 @@ export class LabState {
 
   /** Runs `count` epochs, or (mode 'converge') until the validation accuracy stops improving; pause stops after the running epoch. */
   async run(mode: 'epochs' | 'converge', count: number): Promise<void> {
-    const best = Math.max(-1, ...this.history.map((m) => m.accValidation));
+    const best = Math.max(-1, ...this.history.map((metrics) => metrics.accValidation));
     const { end } = await this.runLoop.run(mode, count, best, async () => ((await this.stepEpoch()) ? this.history.at(-1)!.accValidation : null));
     if (end === 'paused') await this.api.pauseSession().catch(() => undefined);
     if (end === 'converged') {
