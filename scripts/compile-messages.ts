@@ -1,5 +1,5 @@
 /** Compiles the message catalogue to src/paraglide (what the Vite plugin does on dev/build), for svelte-check and tsc. */
 import { compile } from '@inlang/paraglide-js';
-import { PARAGLIDE_OPTIONS } from './paraglide-options';
+import { PARAGLIDE_OPTIONS } from '../vite.config';
 
-await compile({ ...PARAGLIDE_OPTIONS, strategy: [...PARAGLIDE_OPTIONS.strategy] });
+await compile(PARAGLIDE_OPTIONS);
