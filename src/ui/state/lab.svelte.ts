@@ -12,8 +12,10 @@ import { batchSizeFor, readLesson, writeLesson, type Lesson } from './lesson-url
 import { RunLoop, type RunState } from './run-loop';
 import { m } from '../../paraglide/messages';
 import { currentLocale } from '../i18n/locale.svelte';
+import { errorWords } from '../i18n/error-words';
+import type { ErrorParams } from '../../core/errors';
 
-/** An error as the page shows it: what happened, and where/how to fix it when known. */
+/** An error as the page shows it: what happened, and where/how to fix it when known (message and fix in the UI language where the engine's error has a code). */
 export interface ShownError {
   id: number;
   message: string;
@@ -440,9 +442,10 @@ export class LabState {
   }
 
   showError(err: unknown): void {
-    const e = err as { message?: string; field?: string; file?: string; fix?: string; name?: string };
+    const e = err as { message?: string; field?: string; file?: string; fix?: string; name?: string; code?: string; params?: ErrorParams };
     if (e?.name === 'CancelledError') return;
-    this.errors = [...this.errors, { id: ++nextErrorId, message: e?.message ?? String(err), field: e?.field, file: e?.file, fix: e?.fix }];
+    const words = errorWords({ message: e?.message ?? String(err), fix: e?.fix, code: e?.code, params: e?.params });
+    this.errors = [...this.errors, { id: ++nextErrorId, message: words.message, field: e?.field, file: e?.file, fix: words.fix }];
   }
 
   dismissError(id: number): void {
