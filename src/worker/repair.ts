@@ -48,7 +48,7 @@ export async function collectFailures(ws: Workspace, settings: LessonSettings, c
     throw new LabError(`The dataset's images are ${ds.height}×${ds.width}×${ds.channels} but the model expects ${h}×${w}×${c}.`, { field: 'dataset', fix: 'Pick a dataset with images of the size the model was trained on.' });
   }
   if (ds.classNames.length !== cur.graph.numClasses) {
-    throw new LabError(`The dataset has ${ds.classNames.length} classes but the model predicts ${cur.graph.numClasses}.`, { field: 'dataset', fix: 'Pick the dataset the model was trained for.' });
+    throw new LabError(`The dataset has ${ds.classNames.length} classes but the model predicts ${cur.graph.numClasses}.`, { field: 'dataset', fix: 'Pick the dataset the model was trained for.', code: 'dataset_class_mismatch', params: { classes: ds.classNames.length, predicts: cur.graph.numClasses } });
   }
   const drift = lessonDriftSet(ws, settings);
   const session = new RepairSession(cur.model, cur.graph, ds, repairConfigOf(settings, ds.count), ws.training, drift);

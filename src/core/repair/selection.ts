@@ -97,21 +97,44 @@ export function chosenCandidate(selection: Selection): CandidateScore {
   return selection.candidates.find((c) => isChosen(selection, c)) ?? selection.original;
 }
 
-/** 'epoch 3', or 'epoch 3 at 50 %' for a candidate blended halfway back to its start. */
-export function candidateName(c: { epoch: number; mix?: number }): string {
+/**
+ * The words of a verdict sentence, so the page can say it in the UI language; numbers arrive
+ * formatted by `percent` (accuracy in [0, 1]) and `points` (a tolerance in [0, 1] as points).
+ */
+export interface VerdictWords {
+  percent: (fraction: number) => string;
+  points: (fraction: number) => string;
+  /** A candidate's name: its epoch, and its mix when it is a blend (mix < 1, as a whole percentage). */
+  candidate: (x: { epoch: number; mix: number; percent: number }) => string;
+  repaired: (x: { candidate: string; driftBefore: string; driftAfter: string; tolerance: string }) => string;
+  noRepair: (x: { drift: string; clean: string; tolerance: string }) => string;
+}
+
+/** The CLI's and the report's English. */
+export const ENGLISH_VERDICT_WORDS: VerdictWords = {
+  percent: (x) => `${(100 * x).toFixed(1)}%`,
+  points: (x) => (100 * x).toFixed(1),
+  candidate: ({ epoch, mix, percent }) => (mix === 1 ? `epoch ${epoch}` : `epoch ${epoch} at ${percent} %`),
+  repaired: ({ candidate, driftBefore, driftAfter, tolerance }) => `repaired (${candidate}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original, with one standard error of margin)`,
+  noRepair: ({ drift, clean, tolerance }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin); the original model is kept`,
+};
+
+/** 'epoch 3', or 'epoch 3 at 50 %' for a candidate blended halfway back to the original. */
+export function candidateName(c: { epoch: number; mix?: number }, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
   const mix = c.mix ?? 1;
-  return mix === 1 ? `epoch ${c.epoch}` : `epoch ${c.epoch} at ${Math.round(100 * mix)} %`;
+  return words.candidate({ epoch: c.epoch, mix, percent: Math.round(100 * mix) });
 }
 
 /** The kept candidate's name, e.g. 'epoch 3 at 50 %'. */
-export function chosenName(selection: Selection): string {
-  return candidateName({ epoch: selection.chosenEpoch, mix: selection.chosenMix });
+export function chosenName(selection: Selection, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
+  return candidateName({ epoch: selection.chosenEpoch, mix: selection.chosenMix }, words);
 }
 
-/** The plain sentence the page, the report and the CLI show for a selection. */
-export function verdictText(selection: Selection): string {
-  if (selection.verdict === 'repaired') return `repaired (${chosenName(selection)}: drifted validation ${pct(selection.original.drift)} → ${pct(chosenCandidate(selection).drift)}, clean validation within ${(100 * selection.tolerance).toFixed(1)} point of the original, with one standard error of margin)`;
-  return `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${pct(selection.original.drift)} while keeping clean validation accuracy within ${(100 * selection.tolerance).toFixed(1)} point of ${pct(selection.original.clean)}, with one standard error of margin); the original model is kept`;
+/** The plain sentence the page, the report and the CLI show for a selection (English unless `words` say otherwise). */
+export function verdictText(selection: Selection, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
+  const tolerance = words.points(selection.tolerance);
+  if (selection.verdict === 'repaired') {
+    return words.repaired({ candidate: chosenName(selection, words), driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(chosenCandidate(selection).drift), tolerance });
+  }
+  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance });
 }
-
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;

@@ -4,6 +4,7 @@
  */
 import type { LessonSettings } from '../../worker/lab-types';
 import { WORKSHOP_DEFAULTS } from '../../core/repair/config';
+import { LANG_PARAM } from '../i18n/pick-locale';
 
 /** The lesson plus which model and dataset it uses; the drift set fields always present ('' / 0: the drift is the corruption). */
 export interface Lesson extends LessonSettings {
@@ -101,9 +102,14 @@ export function readLesson(search: string): { lesson: Lesson; given: Set<keyof L
   return { lesson, given };
 }
 
-/** `url` with the whole lesson written into its query (other parameters, e.g. backend, kept). */
-export function writeLesson(url: URL, lesson: Lesson): URL {
+/**
+ * `url` with the whole lesson written into its query (other parameters, e.g. backend, kept), and
+ * the UI language as `lang` when given. The language is not part of `Lesson`: the lesson's
+ * settings go to the engine and into sessions, while the language belongs to whoever reads the page.
+ */
+export function writeLesson(url: URL, lesson: Lesson, lang?: string): URL {
   const out = new URL(url);
+  if (lang) out.searchParams.set(LANG_PARAM, lang);
   for (const p of LESSON_PARAMS) {
     const v = lesson[p.key];
     if (v === '' || (p.onlyWith && !lesson[p.onlyWith])) out.searchParams.delete(p.name);
