@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { RepairSession, isSearchable } from '../../../../src/core/repair/session';
-import { chosenCandidate } from '../../../../src/core/repair/selection';
+import { CANDIDATE_MIXES, chosenCandidate } from '../../../../src/core/repair/selection';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
 import { exportModel } from '../../../../src/core/model/export';
 import type { Json } from '../../../../src/core/model/topology';
@@ -108,7 +108,7 @@ describe('repair session', () => {
     const derived = await session.derive();
     const after = model.predict(x) as tf.Tensor;
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(before, after))).dataSync()[0])).toBe(0);
-    expect(derived.selection.candidates).toHaveLength(1);
+    expect(derived.selection.candidates).toHaveLength(CANDIDATE_MIXES.length);
     const exported = await exportModel(derived.model);
     const parsed = JSON.parse(exported.modelJson);
     const reloaded = await tf.loadLayersModel(tf.io.fromMemory(parsed.modelTopology, parsed.weightsManifest[0].weights, exported.weights.slice().buffer));
