@@ -13,6 +13,8 @@ export interface BrowserBenchRequest {
   workshop: { model: string; searchEpochs: number; finetuneEpochs: number } | null;
   /** Let wasm use its threaded build when the page is cross-origin isolated. */
   wasmThreads: boolean;
+  /** Extra adapter detail for the GPU check (features, limits); off in the normal bench. */
+  describeAdapter?: boolean;
 }
 
 /** What the worker reports back for one backend. */
@@ -24,6 +26,8 @@ export interface BrowserBenchResult {
   isCrossOriginIsolated: boolean;
   wasmSimd: boolean | null;
   wasmThreads: boolean | null;
+  /** Threads the backend computes on (wasm's pool size; 1 for cpu); null for GPU backends or when it did not run. */
+  threads: number | null;
   models: ModelBench[];
   workshop: WorkshopTiming | null;
   /** Time from page navigation start to the end of the first search epoch (ms). */
