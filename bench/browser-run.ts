@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import playwrightConfig, { CHROMIUM_PATH } from '../playwright.config';
 import type { BrowserBenchRequest, BrowserBenchResult } from './browser/protocol';
 
@@ -54,6 +54,10 @@ export interface BrowserBenchOptions {
   args?: string[];
   /** Called after each backend's page closed (the PyTorch peer runs here, beside that backend's rows). */
   afterEach?: (request: BrowserBenchRequest, result: BrowserBenchResult) => Promise<void>;
+  /** Called once on a page of the bench site (cross-origin isolated) before any backend runs. */
+  probe?: (page: Page) => Promise<void>;
+  /** Chromium binary (default: CHROMIUM_PATH of playwright.config.ts). */
+  executablePath?: string;
 }
 
 export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs: (r: BrowserBenchRequest) => number, log: (line: string) => void, options: BrowserBenchOptions = {}): Promise<BrowserRun> {
@@ -62,9 +66,20 @@ export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs
   const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', CONFIG, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const url = `http://localhost:${port}/`;
   const args = options.args ?? playwrightConfig.use?.launchOptions?.args ?? [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM_PATH, args });
   try {
     await waitForServer(url, 60_000);
+    if (options.probe) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(url);
+        await page.waitForSelector('body[data-ready="true"]');
+        await options.probe(page);
+      } finally {
+        await context.close();
+      }
+    }
     const results: BrowserBenchResult[] = [];
     for (const request of requests) {
       const context = await browser.newContext();

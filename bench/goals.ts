@@ -1,6 +1,6 @@
 /** The issue's goals as ratios read off one run's results. */
 import type { PresetName } from '../src/core/search/presets';
-import { PEER_UNAVAILABLE_FIX } from './peer';
+import { PEER_UNAVAILABLE_FIX, UNSTABLE_SPREAD, spread } from './peer';
 import { backendRows, peerComparisons, type BenchResults, type GoalResult } from './report';
 
 const rateOf = (models: BenchResults['node'][number]['models'], model: string, preset: PresetName): number | null => models.find((m) => m.model === model)?.search.find((t) => t.preset === preset)?.samplesPerSecond ?? null;
@@ -62,6 +62,8 @@ function peerGoal(r: Pick<BenchResults, 'node' | 'browser' | 'peer'>, runtime: '
   }
   const worst = Math.min(...measured.map((c) => c.ratio!));
   const detail = best.map((c) => `${c.preset}: ${c.backend} ${c.labSamplesPerSecond.toFixed(1)} vs PyTorch ${c.peer?.samplesPerSecond?.toFixed(1) ?? '–'} at ${c.peer?.threads ?? '?'} thread(s) = ${c.ratio === null ? '–' : `${c.ratio.toFixed(2)}×`}`).join('; ');
+  const unstable = measured.filter((c) => spread(c.peer!.runs) > UNSTABLE_SPREAD).map((c) => c.preset);
+  if (unstable.length) return { name, value: worst, target: '≥ 1×', isMet: null, detail: `not settled: the peer's runs differ > ${UNSTABLE_SPREAD}× (load changed) for ${unstable.join(', ')}; ${detail}` };
   return { name, value: worst, target: '≥ 1×', isMet: measured.length === best.length ? worst >= 1 : null, detail };
 }
 

@@ -52,6 +52,12 @@ export function parsePeerLine(stdout: string): { samplesPerSecond: number; secon
   return m ? { threads: Number(m[1]), samplesPerSecond: Number(m[2]), secondsPerEpoch: Number(m[3]) } : null;
 }
 
+/** Largest over smallest run: above UNSTABLE_SPREAD the load changed while the peer ran (one run lost its cores). */
+export const UNSTABLE_SPREAD = 1.5;
+export function spread(runs: number[]): number {
+  return runs.length ? Math.max(...runs) / Math.min(...runs) : Number.NaN;
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

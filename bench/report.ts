@@ -2,7 +2,7 @@
 import type { PresetName } from '../src/core/search/presets';
 import type { BrowserBenchResult } from './browser/protocol';
 import type { NodeBackendBench } from './node';
-import { PEER_BLOCK, PEER_MODEL, type PeerRun } from './peer';
+import { PEER_BLOCK, PEER_MODEL, UNSTABLE_SPREAD, spread, type PeerRun } from './peer';
 import type { ModelBench } from './suite';
 import type { WorkshopTiming } from './workshop';
 
@@ -205,7 +205,7 @@ function renderPeer(r: BenchResults, rows: BackendRow[]): string[] {
   const out: string[] = [];
   out.push(`### Lab vs PyTorch (peer), ${PEER_MODEL} ${PEER_BLOCK}`);
   out.push('');
-  out.push(`The peer (\`../shared/peers/torch_search_epoch.py\`, PyTorch CPU) runs the same search epoch (same cell, batch 64, first order, examples per split, samples/s counted the same way) with the same thread count, right after the lab rows it sits beside; its figure is the median of its runs (one warm-up + one timed epoch each). Load average (1/5/15 min) is read just before the peer runs.`);
+  out.push(`The peer (\`../shared/peers/torch_search_epoch.py\`, PyTorch CPU) runs the same search epoch (same cell, batch 64, first order, examples per split, samples/s counted the same way) with the same thread count, right after the lab rows it sits beside; its figure is the median of its runs (one warm-up + one timed epoch each). Load average (1/5/15 min) is read just before the peer runs. On a shared machine a multi-threaded PyTorch loses far more than its share when another job takes a core (its OpenMP threads wait for each other): compare ratios only from rows whose peer runs agree.`);
   out.push('');
   const comparisons = peerComparisons(r);
   if (comparisons.length === 0) {
@@ -214,7 +214,8 @@ function renderPeer(r: BenchResults, rows: BackendRow[]): string[] {
     out.push('| runtime | backend | preset | per split | threads | lab samples/s | PyTorch samples/s (runs) | lab / PyTorch | load average |\n|---|---|---|---|---|---|---|---|---|');
     for (const c of comparisons) {
       const p = c.peer;
-      const peerCell = !p ? 'not run' : p.samplesPerSecond === null ? p.unavailable : `${f(p.samplesPerSecond)} (${p.runs.map((x) => f(x, 0)).join(', ')})`;
+      const unstable = p && p.runs.length > 1 && spread(p.runs) > UNSTABLE_SPREAD ? ' — unstable: runs differ > 1.5×, load changed' : '';
+      const peerCell = !p ? 'not run' : p.samplesPerSecond === null ? p.unavailable : `${f(p.samplesPerSecond)} (${p.runs.map((x) => f(x, 0)).join(', ')})${unstable}`;
       out.push(`| ${c.runtime} | ${c.backend} | ${c.preset} | ${p?.perSplit ?? '–'} | ${p?.threads ?? rows.find((x) => x.runtime === c.runtime && x.backend === c.backend)?.threads ?? '–'} | ${f(c.labSamplesPerSecond)} | ${peerCell} | ${c.ratio === null ? '–' : `**${f(c.ratio, 2)}×**`} | ${p ? loads(p.loadAverage) : '–'} |`);
     }
   }

@@ -65,6 +65,15 @@ async function run(request: BrowserBenchRequest): Promise<void> {
       model.dispose();
     }
   }
+  // A workshop-only request (the GPU check times the default lesson in its own page).
+  if (request.workshop && !request.models.includes(request.workshop.model)) {
+    const { model, graph, card, testSet } = await loadDemo(request.workshop.model);
+    try {
+      result.workshop = await timeWorkshop(request.workshop.model, model, graph, testSet, card.worstCorruption.name, request.workshop.searchEpochs, request.workshop.finetuneEpochs, log);
+    } finally {
+      model.dispose();
+    }
+  }
   post({ type: 'done', result });
 }
 

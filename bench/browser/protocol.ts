@@ -13,8 +13,6 @@ export interface BrowserBenchRequest {
   workshop: { model: string; searchEpochs: number; finetuneEpochs: number } | null;
   /** Let wasm use its threaded build when the page is cross-origin isolated. */
   wasmThreads: boolean;
-  /** Extra adapter detail for the GPU check (features, limits); off in the normal bench. */
-  describeAdapter?: boolean;
 }
 
 /** What the worker reports back for one backend. */
