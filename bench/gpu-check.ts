@@ -62,34 +62,36 @@ export function classifyAdapter(p: AdapterProbe): AdapterKind {
   return a.isFallbackAdapter || looksLikeSoftware(text) || /^cpu$/i.test(a.type) ? 'software' : 'hardware';
 }
 
-/** Runs in the page: the high-performance adapter's info and limits, and the WebGL renderer. */
-async function probeInPage(): Promise<AdapterProbe> {
-  type Info = Record<string, unknown>;
-  type Adapter = { info?: Info; isFallbackAdapter?: boolean; features: Iterable<string>; limits: Record<string, number>; requestAdapterInfo?: () => Promise<Info> };
-  const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: object): Promise<Adapter | null> } }).gpu;
-  const out: AdapterProbe = { hasNavigatorGpu: Boolean(gpu), adapter: null, error: '', webglRenderer: '' };
+/**
+ * Runs in the page: the high-performance adapter's info and limits, and the WebGL renderer.
+ * Plain JavaScript source, not a function: tsx's transform adds helpers (`__name`) to functions
+ * that do not exist in the page when Playwright serialises them.
+ */
+const PROBE_SOURCE = `(async () => {
+  const gpu = navigator.gpu;
+  const out = { hasNavigatorGpu: Boolean(gpu), adapter: null, error: '', webglRenderer: '' };
   try {
     const adapter = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
     if (adapter) {
-      const info: Info = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
-      const text = (k: string) => (typeof info[k] === 'string' ? (info[k] as string) : '');
-      const limits: Record<string, number> = {};
+      const info = adapter.info || (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
+      const text = (k) => (typeof info[k] === 'string' ? info[k] : '');
+      const limits = {};
       for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX']) limits[k] = Number(adapter.limits[k]);
-      out.adapter = { vendor: text('vendor'), architecture: text('architecture'), device: text('device'), description: text('description'), driver: text('driver'), backend: text('backend'), type: text('type'), isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter), features: [...adapter.features].sort(), limits };
-    } else if (gpu) out.error = 'navigator.gpu.requestAdapter() returned null';
-    else out.error = 'no navigator.gpu';
+      const fallback = info.isFallbackAdapter !== undefined ? info.isFallbackAdapter : adapter.isFallbackAdapter;
+      out.adapter = { vendor: text('vendor'), architecture: text('architecture'), device: text('device'), description: text('description'), driver: text('driver'), backend: text('backend'), type: text('type'), isFallbackAdapter: Boolean(fallback), features: [...adapter.features].sort(), limits };
+    } else out.error = gpu ? 'navigator.gpu.requestAdapter() returned null' : 'no navigator.gpu';
   } catch (err) {
-    out.error = err instanceof Error ? err.message : String(err);
+    out.error = err && err.message ? err.message : String(err);
   }
   try {
     const gl = document.createElement('canvas').getContext('webgl2');
-    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+    const ext = gl && gl.getExtension('WEBGL_debug_renderer_info');
     out.webglRenderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'no webgl2';
   } catch (err) {
-    out.webglRenderer = `error: ${err instanceof Error ? err.message : String(err)}`;
+    out.webglRenderer = 'error: ' + (err && err.message ? err.message : String(err));
   }
   return out;
-}
+})()`;
 
 const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
@@ -172,7 +174,7 @@ async function main(): Promise<number> {
     {
       args,
       probe: async (page) => {
-        probe = await page.evaluate(probeInPage);
+        probe = (await page.evaluate(PROBE_SOURCE)) as AdapterProbe;
         kind = classifyAdapter(probe);
         log(`WebGPU adapter (${kind}): ${JSON.stringify(probe.adapter ?? probe.error)}`);
         log(`WebGL renderer: ${probe.webglRenderer}`);
