@@ -103,14 +103,16 @@ export function renderMarkdown(r: BenchResults, macsFrom: ModelBench[]): string 
   out.push('');
   out.push('samples/s = training examples (S_α + S_w batches) per second of epoch wall time, as EpochMetrics reports it (the end-of-epoch inference pass over S_w, S_α and validation included). GFLOP/s ≈ samples/s × 3 × 2 × forward MACs (cell + suffix); a lower bound, since the inference pass is not counted.');
   out.push('');
-  out.push('| runtime | backend | model (block) | preset | per split | warm-up + timed epochs | samples/s | s/epoch | ≈GFLOP/s | peak MB | notes |\n|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('"CPU-time samples/s" (Node only) counts the same samples per second of this process\'s CPU time: for a one-thread backend it moves much less than wall time when other jobs share the machine; compare it only within one runtime and backend.');
+  out.push('');
+  out.push('| runtime | backend | model (block) | preset | per split | warm-up + timed epochs | samples/s | CPU-time samples/s | s/epoch | ≈GFLOP/s | peak MB | notes |\n|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
-    if (row.models.length === 0) out.push(`| ${row.runtime} | ${row.backend} | – | – | – | – | – | – | – | – | ${row.note} |`);
+    if (row.models.length === 0) out.push(`| ${row.runtime} | ${row.backend} | – | – | – | – | – | – | – | – | – | ${row.note} |`);
     for (const mb of row.models) {
       for (const t of mb.search) {
         const macs = trainedMacs(macsFrom, mb.model, t.preset);
         const mean = t.epochMs.reduce((a, b) => a + b, 0) / Math.max(1, t.epochMs.length);
-        out.push(`| ${row.runtime} | ${row.backend} | ${mb.model} (${mb.blockName}) | ${t.preset} | ${t.samplesPerEpoch / 2} | ${t.warmupEpochs} + ${t.timedEpochs} | **${f(t.samplesPerSecond)}** | ${s(mean)} | ${macs ? f(gflops(t.samplesPerSecond, macs), 2) : '–'} | ${f(t.peakBytes / 1e6, 2)} | ${row.note} |`);
+        out.push(`| ${row.runtime} | ${row.backend} | ${mb.model} (${mb.blockName}) | ${t.preset} | ${t.samplesPerEpoch / 2} | ${t.warmupEpochs} + ${t.timedEpochs} | **${f(t.samplesPerSecond)}** | ${f(t.cpuSamplesPerSecond)} | ${s(mean)} | ${macs ? f(gflops(t.samplesPerSecond, macs), 2) : '–'} | ${f(t.peakBytes / 1e6, 2)} | ${row.note} |`);
       }
     }
   }
