@@ -14,6 +14,8 @@ import type { PresetName } from '../src/core/search/presets';
 export const PEER_MODEL = 'mnist-cnn';
 export const PEER_BLOCK = 'conv unit 2';
 export const PEER_UNAVAILABLE_FIX = 'apt-get install -y python3-torch';
+/** `beside` suffix of the one-thread reference rows run next to a multi-threaded backend. */
+export const REFERENCE_SUFFIX = ' (1-thread reference)';
 
 /** One peer configuration: the lab row it sits beside. */
 export interface PeerConfig {

@@ -2,7 +2,7 @@
 import type { PresetName } from '../src/core/search/presets';
 import type { BrowserBenchResult } from './browser/protocol';
 import type { NodeBackendBench } from './node';
-import { PEER_BLOCK, PEER_MODEL, UNSTABLE_SPREAD, spread, type PeerRun } from './peer';
+import { PEER_BLOCK, PEER_MODEL, REFERENCE_SUFFIX, UNSTABLE_SPREAD, spread, type PeerRun } from './peer';
 import type { ModelBench } from './suite';
 import type { WorkshopTiming } from './workshop';
 
@@ -185,6 +185,9 @@ export interface PeerComparison {
   peer: PeerRun | null;
   /** lab / PyTorch; null without a peer figure. */
   ratio: number | null;
+  /** PyTorch on one thread beside a multi-threaded backend (null otherwise), and lab / that. */
+  reference: PeerRun | null;
+  referenceRatio: number | null;
 }
 
 export function peerComparisons(r: Pick<BenchResults, 'node' | 'browser' | 'peer'>): PeerComparison[] {
@@ -195,7 +198,9 @@ export function peerComparisons(r: Pick<BenchResults, 'node' | 'browser' | 'peer
     for (const t of mb?.search ?? []) {
       const peer = r.peer.find((p) => p.beside === `${row.runtime} ${row.backend}` && p.preset === t.preset) ?? null;
       const ratio = peer?.samplesPerSecond ? t.samplesPerSecond / peer.samplesPerSecond : null;
-      out.push({ runtime: row.runtime, backend: row.backend, preset: t.preset, labSamplesPerSecond: t.samplesPerSecond, peer, ratio });
+      const reference = r.peer.find((p) => p.beside === `${row.runtime} ${row.backend}${REFERENCE_SUFFIX}` && p.preset === t.preset) ?? null;
+      const referenceRatio = reference?.samplesPerSecond ? t.samplesPerSecond / reference.samplesPerSecond : null;
+      out.push({ runtime: row.runtime, backend: row.backend, preset: t.preset, labSamplesPerSecond: t.samplesPerSecond, peer, ratio, reference, referenceRatio });
     }
   }
   return out;
@@ -213,12 +218,17 @@ function renderPeer(r: BenchResults, rows: BackendRow[]): string[] {
   if (comparisons.length === 0) {
     out.push(`No CPU-backend rows of ${PEER_MODEL} in this run.`);
   } else {
-    out.push('| runtime | backend | preset | per split | threads | lab samples/s | PyTorch samples/s (runs) | lab / PyTorch | load average |\n|---|---|---|---|---|---|---|---|---|');
+    out.push('| runtime | backend | preset | per split | threads | lab samples/s | PyTorch samples/s, same threads (runs) | lab / PyTorch | load average | PyTorch 1 thread (reference) | lab / PyTorch 1 thread |\n|---|---|---|---|---|---|---|---|---|---|---|');
+    const peerCell = (p: PeerRun | null) => {
+      const unstable = p && p.runs.length > 1 && spread(p.runs) > UNSTABLE_SPREAD ? ' — unstable: runs differ > 1.5×, load changed' : '';
+      return !p ? 'not run' : p.samplesPerSecond === null ? p.unavailable : `${f(p.samplesPerSecond)} (${p.runs.map((x) => f(x, 0)).join(', ')})${unstable}`;
+    };
+    const ratioCell = (x: number | null) => (x === null ? '–' : `**${f(x, 2)}×**`);
     for (const c of comparisons) {
       const p = c.peer;
-      const unstable = p && p.runs.length > 1 && spread(p.runs) > UNSTABLE_SPREAD ? ' — unstable: runs differ > 1.5×, load changed' : '';
-      const peerCell = !p ? 'not run' : p.samplesPerSecond === null ? p.unavailable : `${f(p.samplesPerSecond)} (${p.runs.map((x) => f(x, 0)).join(', ')})${unstable}`;
-      out.push(`| ${c.runtime} | ${c.backend} | ${c.preset} | ${p?.perSplit ?? '–'} | ${p?.threads ?? rows.find((x) => x.runtime === c.runtime && x.backend === c.backend)?.threads ?? '–'} | ${f(c.labSamplesPerSecond)} | ${peerCell} | ${c.ratio === null ? '–' : `**${f(c.ratio, 2)}×**`} | ${p ? loads(p.loadAverage) : '–'} |`);
+      const threads = p?.threads ?? rows.find((x) => x.runtime === c.runtime && x.backend === c.backend)?.threads ?? '–';
+      const ref = c.reference ? `${peerCell(c.reference)}, load ${loads(c.reference.loadAverage)}` : threads === 1 ? 'same as left' : '–';
+      out.push(`| ${c.runtime} | ${c.backend} | ${c.preset} | ${p?.perSplit ?? '–'} | ${threads} | ${f(c.labSamplesPerSecond)} | ${peerCell(p)} | ${ratioCell(c.ratio)} | ${p ? loads(p.loadAverage) : '–'} | ${ref} | ${c.reference ? ratioCell(c.referenceRatio) : threads === 1 ? ratioCell(c.ratio) : '–'} |`);
     }
   }
   const ws = rows.find((row) => row.workshop);

@@ -25,7 +25,7 @@ import { readCard, runNodeBench } from './node';
 import { renderMarkdown, type BenchResults } from './report';
 import type { ModelBench, SuiteOptions } from './suite';
 import { prepareBlock, secondHalfBlock } from './workload';
-import { DEFAULT_PEER, PEER_MODEL, peerConfigsFor, runPeer, torchVersion, type PeerOptions, type PeerRun } from './peer';
+import { DEFAULT_PEER, PEER_MODEL, REFERENCE_SUFFIX, peerConfigsFor, runPeer, torchVersion, type PeerOptions, type PeerRun } from './peer';
 
 const FLAGS = {
   'node-only': { type: 'boolean', default: false, help: 'run only the Node part' },
@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     if (!flags.peer || !ran || threads === null || !['wasm', 'cpu'].includes(backend) || !modelsFor(backend).includes(PEER_MODEL)) return;
     const o = suiteOptions(backend, runtime, flags);
     peer.push(...(await runPeer(peerConfigsFor(o.presets, o.spec.perSplit, threads), `${runtime} ${backend}`, peerOptions, log)));
+    // A multi-threaded PyTorch collapses on a shared machine (its threads wait for each other): add one thread as a reference.
+    if (threads > 1) peer.push(...(await runPeer(peerConfigsFor(o.presets, o.spec.perSplit, 1), `${runtime} ${backend}${REFERENCE_SUFFIX}`, peerOptions, log)));
   };
   const node = runNode ? await runNodeBench(list(flags['node-backends']) as NodeTrainingBackend[], modelsFor, (backend) => suiteOptions(backend, 'node', flags), log, (entry) => runPeerBeside('node', entry.backend, entry.threads, true)) : [];
   const requests: BrowserBenchRequest[] = (runBrowser ? list(flags['browser-backends']) : []).map((name) => {
