@@ -96,10 +96,10 @@ describe('function-preserving repair', () => {
     chosen[edgeIndex(3, 1)] = pick('dil_conv_3x3');
     chosen[edgeIndex(3, 2)] = pick('sep_conv_3x3');
     const alpha = peakedSoftmax(chosen);
-    // Move BN running statistics and the zero-initialised output gain away from their start values.
+    // Move BN running statistics and the zero-initialised correction projection away from their start values.
     for (let i = 0; i < 3; i++) cell.apply(x, alpha, true, base).dispose();
-    const gain = cell.parts.project!.variables;
-    tf.tidy(() => gain.slice(1).forEach((v, i) => v.assign(tf.randomNormal(v.shape, 0.5, 0.3, 'float32', 20 + i))));
+    const projection = cell.parts.project!.variables;
+    tf.tidy(() => projection.forEach((v, i) => v.assign(tf.randomNormal(v.shape, 0.5, 0.3, 'float32', 20 + i))));
     const genotype = parseGenotype(chosen.map((c) => ops.map((_, o) => (o === c ? 0.9 : 0.02))), steps, ops);
     expect(genotype.edges.map((e) => `${e.node}<${e.from}:${e.op}`)).toEqual(['1<0:sep_conv_3x3', '2<0:skip_connect', '2<1:max_pool_3x3', '3<1:dil_conv_3x3', '3<2:sep_conv_3x3']);
     const input = tf.input({ shape: [6, 6, cin] });
