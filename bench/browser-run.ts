@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import playwrightConfig, { CHROMIUM_PATH } from '../playwright.config';
 import type { BrowserBenchRequest, BrowserBenchResult } from './browser/protocol';
 
@@ -49,15 +49,37 @@ export interface BrowserRun {
 }
 
 /** Runs each request (one backend each) in a fresh page; a request over `timeoutMs` is recorded as skipped. */
-export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs: (r: BrowserBenchRequest) => number, log: (line: string) => void): Promise<BrowserRun> {
+export interface BrowserBenchOptions {
+  /** Chromium flags instead of the e2e suite's (the GPU check adds Vulkan ones). */
+  args?: string[];
+  /** Called after each backend's page closed (the PyTorch peer runs here, beside that backend's rows). */
+  afterEach?: (request: BrowserBenchRequest, result: BrowserBenchResult) => Promise<void>;
+  /** Called once on a page of the bench site (cross-origin isolated) before any backend runs. */
+  probe?: (page: Page) => Promise<void>;
+  /** Chromium binary (default: CHROMIUM_PATH of playwright.config.ts). */
+  executablePath?: string;
+}
+
+export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs: (r: BrowserBenchRequest) => number, log: (line: string) => void, options: BrowserBenchOptions = {}): Promise<BrowserRun> {
   await runToEnd('npx', ['vite', 'build', '--config', CONFIG]);
   const port = await freePort();
   const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', CONFIG, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const url = `http://localhost:${port}/`;
-  const args = playwrightConfig.use?.launchOptions?.args ?? [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  const args = options.args ?? playwrightConfig.use?.launchOptions?.args ?? [];
+  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM_PATH, args });
   try {
     await waitForServer(url, 60_000);
+    if (options.probe) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(url);
+        await page.waitForSelector('body[data-ready="true"]');
+        await options.probe(page);
+      } finally {
+        await context.close();
+      }
+    }
     const results: BrowserBenchResult[] = [];
     for (const request of requests) {
       const context = await browser.newContext();
@@ -75,11 +97,12 @@ export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs
       } catch (err) {
         const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
         log(`chromium ${request.backend}: ${message}`);
-        results.push({ backend: request.backend, skipped: message, adapter: null, isCrossOriginIsolated: false, wasmSimd: null, wasmThreads: null, models: [], workshop: null, timeToFirstEpochMs: null, userAgent: '' });
+        results.push({ backend: request.backend, skipped: message, adapter: null, isCrossOriginIsolated: false, wasmSimd: null, wasmThreads: null, threads: null, models: [], workshop: null, timeToFirstEpochMs: null, userAgent: '' });
       } finally {
         clearTimeout(timer);
         await context.close();
       }
+      await options.afterEach?.(request, results[results.length - 1]);
     }
     return { chromiumVersion: browser.version(), results };
   } finally {

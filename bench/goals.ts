@@ -1,6 +1,7 @@
 /** The issue's goals as ratios read off one run's results. */
 import type { PresetName } from '../src/core/search/presets';
-import { backendRows, type BenchResults, type GoalResult } from './report';
+import { PEER_UNAVAILABLE_FIX, UNSTABLE_SPREAD, spread } from './peer';
+import { backendRows, peerComparisons, type BenchResults, type GoalResult } from './report';
 
 const rateOf = (models: BenchResults['node'][number]['models'], model: string, preset: PresetName): number | null => models.find((m) => m.model === model)?.search.find((t) => t.preset === preset)?.samplesPerSecond ?? null;
 
@@ -45,6 +46,27 @@ function leakGoal(r: Pick<BenchResults, 'node' | 'browser'>): GoalResult {
   return { name: 'tensor leak: count after last epoch − after epoch 1', value: worst, target: '= 0', isMet: worst === null ? null : worst === 0, detail: checks.map((c) => `${c.where}: ${c.diff} over ${c.epochs} epochs`).join('; ') || '–' };
 }
 
-export function evaluateGoals(r: Pick<BenchResults, 'node' | 'browser'>): GoalResult[] {
-  return [speedGoal(r), cachingGoal(r), workshopGoal(r), leakGoal(r)];
+/**
+ * The runtime's best CPU backend (highest lab samples/s per preset) over the PyTorch peer at the
+ * same thread count, measured beside it; the smallest ratio over the presets counts.
+ */
+function peerGoal(r: Pick<BenchResults, 'node' | 'browser' | 'peer'>, runtime: 'node' | 'chromium'): GoalResult {
+  const name = `${runtime === 'chromium' ? 'Chromium' : 'Node'} best CPU backend / PyTorch CPU (same threads), search epoch mnist-cnn conv unit 2`;
+  const rows = peerComparisons(r).filter((c) => c.runtime === runtime);
+  const presets = [...new Set(rows.map((c) => c.preset))];
+  const best = presets.map((p) => rows.filter((c) => c.preset === p).sort((a, b) => b.labSamplesPerSecond - a.labSamplesPerSecond)[0]);
+  const measured = best.filter((c) => c.ratio !== null);
+  if (measured.length === 0) {
+    const why = best.find((c) => c.peer?.unavailable)?.peer?.unavailable ?? (rows.length ? `peer not run (${PEER_UNAVAILABLE_FIX})` : 'no lab rows');
+    return { name, value: null, target: '≥ 1×', isMet: null, detail: why };
+  }
+  const worst = Math.min(...measured.map((c) => c.ratio!));
+  const detail = best.map((c) => `${c.preset}: ${c.backend} ${c.labSamplesPerSecond.toFixed(1)} vs PyTorch ${c.peer?.samplesPerSecond?.toFixed(1) ?? '–'} at ${c.peer?.threads ?? '?'} thread(s) = ${c.ratio === null ? '–' : `${c.ratio.toFixed(2)}×`}`).join('; ');
+  const unstable = measured.filter((c) => spread(c.peer!.runs) > UNSTABLE_SPREAD).map((c) => c.preset);
+  if (unstable.length) return { name, value: worst, target: '≥ 1×', isMet: null, detail: `not settled: the peer's runs differ > ${UNSTABLE_SPREAD}× (load changed) for ${unstable.join(', ')}; ${detail}` };
+  return { name, value: worst, target: '≥ 1×', isMet: measured.length === best.length ? worst >= 1 : null, detail };
+}
+
+export function evaluateGoals(r: Pick<BenchResults, 'node' | 'browser' | 'peer'>): GoalResult[] {
+  return [speedGoal(r), peerGoal(r, 'chromium'), peerGoal(r, 'node'), cachingGoal(r), workshopGoal(r), leakGoal(r)];
 }

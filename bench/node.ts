@@ -16,6 +16,8 @@ export interface NodeBackendBench {
   backend: string;
   wasmSimd: boolean | null;
   wasmThreads: boolean | null;
+  /** Threads it computes on: 1 (Node's wasm has no threads, cpu is plain JS). */
+  threads: number;
   models: ModelBench[];
 }
 
@@ -29,7 +31,7 @@ export async function readCard(dir: string): Promise<ModelCard | null> {
 export type OptionsFor = (backend: string, model: string) => SuiteOptions;
 
 /** Runs the suite on each backend for each model in public/models/<name>. */
-export async function runNodeBench(backends: NodeTrainingBackend[], modelsFor: (backend: string) => string[], optionsFor: OptionsFor, log: (line: string) => void): Promise<NodeBackendBench[]> {
+export async function runNodeBench(backends: NodeTrainingBackend[], modelsFor: (backend: string) => string[], optionsFor: OptionsFor, log: (line: string) => void, afterEach?: (entry: NodeBackendBench) => Promise<void>): Promise<NodeBackendBench[]> {
   const out: NodeBackendBench[] = [];
   for (const backend of backends) {
     const active = await useNodeTrainingBackend(backend);
@@ -40,6 +42,7 @@ export async function runNodeBench(backends: NodeTrainingBackend[], modelsFor: (
       backend: active,
       wasmSimd: isWasm ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null,
       wasmThreads: isWasm ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null,
+      threads: 1,
       models: [],
     };
     log(`node ${active}`);
@@ -57,6 +60,7 @@ export async function runNodeBench(backends: NodeTrainingBackend[], modelsFor: (
       }
     }
     out.push(entry);
+    await afterEach?.(entry);
   }
   return out;
 }

@@ -25,6 +25,7 @@ import { readCard, runNodeBench } from './node';
 import { renderMarkdown, type BenchResults } from './report';
 import type { ModelBench, SuiteOptions } from './suite';
 import { prepareBlock, secondHalfBlock } from './workload';
+import { DEFAULT_PEER, PEER_MODEL, REFERENCE_SUFFIX, peerConfigsFor, runPeer, torchVersion, type PeerOptions, type PeerRun } from './peer';
 
 const FLAGS = {
   'node-only': { type: 'boolean', default: false, help: 'run only the Node part' },
@@ -41,6 +42,10 @@ const FLAGS = {
   'workshop-epochs': { type: 'number', default: 1, help: 'search epochs of the workshop run to execute (10 = all, no projection)' },
   'workshop-finetune': { type: 'number', default: 1, help: 'fine-tune epochs of the workshop run to execute (8 = all)' },
   'wasm-threads': { type: 'boolean', default: true, help: 'Chromium wasm on its threaded build, as the lab runs it (--wasm-threads=false: one thread)' },
+  peer: { type: 'boolean', default: true, help: 'run the PyTorch peer (mnist-cnn conv unit 2) beside the Node and Chromium CPU rows (--peer=false: skip)' },
+  'peer-python': { type: 'string', default: DEFAULT_PEER.python, help: 'Python with torch for the peer' },
+  'peer-script': { type: 'string', default: DEFAULT_PEER.script, help: 'the peer script' },
+  'peer-repeats': { type: 'number', default: DEFAULT_PEER.repeats, help: 'peer runs per configuration (median counts)' },
   out: { type: 'string', default: 'bench-results', help: 'output folder' },
   render: { type: 'string', default: null, help: 'only re-render bench.md from this bench.json (no measuring)' },
 } as const;
@@ -103,7 +108,8 @@ async function main(): Promise<void> {
   }
   if (flags.render) {
     const saved = JSON.parse(await readFile(flags.render, 'utf8')) as BenchResults & { macs: ModelBench[] };
-    const markdown = renderMarkdown({ ...saved, goals: evaluateGoals(saved) }, saved.macs);
+    const withPeer = { ...saved, peer: saved.peer ?? [] };
+    const markdown = renderMarkdown({ ...withPeer, goals: evaluateGoals(withPeer) }, saved.macs);
     await writeFile(join(dirname(flags.render), 'bench.md'), markdown);
     console.log(markdown);
     return;
@@ -116,7 +122,17 @@ async function main(): Promise<void> {
   const macs = await countMacs(models);
   const slowModels = flags['slow-models'] === 'all' ? models : list(flags['slow-models']).filter((m) => models.includes(m));
   const modelsFor = (backend: string) => (backend === 'wasm' ? models : slowModels);
-  const node = runNode ? await runNodeBench(list(flags['node-backends']) as NodeTrainingBackend[], modelsFor, (backend) => suiteOptions(backend, 'node', flags), log) : [];
+  // The PyTorch peer runs right after each CPU backend's rows (same workload, same threads), so each ratio comes from one load.
+  const peerOptions: PeerOptions = { python: flags['peer-python'], script: flags['peer-script'], repeats: Math.max(1, flags['peer-repeats']), timeoutMs: DEFAULT_PEER.timeoutMs };
+  const peer: PeerRun[] = [];
+  const runPeerBeside = async (runtime: 'node' | 'chromium', backend: string, threads: number | null, ran: boolean) => {
+    if (!flags.peer || !ran || threads === null || !['wasm', 'cpu'].includes(backend) || !modelsFor(backend).includes(PEER_MODEL)) return;
+    const o = suiteOptions(backend, runtime, flags);
+    peer.push(...(await runPeer(peerConfigsFor(o.presets, o.spec.perSplit, threads), `${runtime} ${backend}`, peerOptions, log)));
+    // A multi-threaded PyTorch collapses on a shared machine (its threads wait for each other): add one thread as a reference.
+    if (threads > 1) peer.push(...(await runPeer(peerConfigsFor(o.presets, o.spec.perSplit, 1), `${runtime} ${backend}${REFERENCE_SUFFIX}`, peerOptions, log)));
+  };
+  const node = runNode ? await runNodeBench(list(flags['node-backends']) as NodeTrainingBackend[], modelsFor, (backend) => suiteOptions(backend, 'node', flags), log, (entry) => runPeerBeside('node', entry.backend, entry.threads, true)) : [];
   const requests: BrowserBenchRequest[] = (runBrowser ? list(flags['browser-backends']) : []).map((name) => {
     const backend: BackendName = parseBackendName(name, 'browser-backends');
     const isWasm = backend === 'wasm';
@@ -124,8 +140,8 @@ async function main(): Promise<void> {
   });
   // SwiftShader WebGPU and the cpu backend are slow: bound them so the whole run stays short.
   const limitMs = (r: BrowserBenchRequest) => (r.backend === 'wasm' ? 600_000 : 240_000) * r.models.length;
-  const browser = requests.length ? await runBrowserBench(requests, limitMs, log) : null;
-  const partial = { node, browser: browser?.results ?? [] };
+  const browser = requests.length ? await runBrowserBench(requests, limitMs, log, { afterEach: (request, result) => runPeerBeside('chromium', request.backend, result.threads, !result.skipped) }) : null;
+  const partial = { node, browser: browser?.results ?? [], peer };
   const cpus = os.cpus();
   const results: BenchResults = {
     version: 1,
@@ -138,6 +154,7 @@ async function main(): Promise<void> {
       memoryGiB: os.totalmem() / 2 ** 30,
       node: process.version,
       tfjs: tf.version.tfjs,
+      torch: peer.some((r) => !r.unavailable) ? await torchVersion(peerOptions) : null,
       chromium: browser?.chromiumVersion ?? null,
       loadAverageStart,
       loadAverageEnd: os.loadavg(),

@@ -85,6 +85,12 @@ export interface SearchTiming {
   samplesPerEpoch: number;
   /** Mean of the engine's EpochMetrics.samplesPerSecond over the timed epochs. */
   samplesPerSecond: number;
+  /**
+   * Node only (null in the browser): training samples per second of this process's CPU time over
+   * the timed epochs. Less sensitive than wall time to other jobs on a shared machine (for a
+   * one-thread backend); compare it only between rows of one runtime and backend.
+   */
+  cpuSamplesPerSecond?: number | null;
   epochMs: number[];
   /** tf.memory() after the first and the last epoch, and the peak seen at any batch. */
   tensorsAfterFirst: number;
@@ -94,6 +100,12 @@ export interface SearchTiming {
   firstEpochMs: number;
   /** Unix time (ms, performance.timeOrigin-based) when the first epoch ended: comparable across page and worker. */
   firstEpochEndAt: number;
+}
+
+/** This process's CPU time in µs (Node), or null where there is no process.cpuUsage (browser). */
+function cpuMicros(): number | null {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? usage.user + usage.system : null;
 }
 
 /** Creates a search on `block` and runs warm-up + timed epochs; disposes the search. */
@@ -112,9 +124,13 @@ export async function timeSearch(block: PreparedBlock, preset: PresetName, warmu
   let firstEpochMs = 0;
   let firstEpochEndAt = 0;
   let samplesPerEpoch = 0;
+  let cpuTimed = 0;
+  let samplesTimed = 0;
   try {
     for (let e = 0; e < warmupEpochs + timedEpochs; e++) {
+      const cpuBefore = cpuMicros();
       const m = await search.step(undefined, sampleMemory);
+      const cpuAfter = cpuMicros();
       sampleMemory();
       if (e === 0) {
         tensorsAfterFirst = tf.memory().numTensors;
@@ -125,11 +141,14 @@ export async function timeSearch(block: PreparedBlock, preset: PresetName, warmu
         epochMs.push(m.wallMs);
         rates.push(m.samplesPerSecond);
         samplesPerEpoch = Math.round((m.samplesPerSecond * m.wallMs) / 1000);
+        if (cpuBefore !== null && cpuAfter !== null) cpuTimed += cpuAfter - cpuBefore;
+        samplesTimed += samplesPerEpoch;
       }
     }
     const tensorsAfterLast = tf.memory().numTensors;
     const mean = rates.length ? rates.reduce((s, r) => s + r, 0) / rates.length : Number.NaN;
-    return { preset, warmupEpochs, timedEpochs, samplesPerEpoch, samplesPerSecond: mean, epochMs, tensorsAfterFirst, tensorsAfterLast, peakBytes, firstEpochMs, firstEpochEndAt };
+    const cpuSamplesPerSecond = cpuTimed > 0 ? samplesTimed / (cpuTimed / 1e6) : null;
+    return { preset, warmupEpochs, timedEpochs, samplesPerEpoch, samplesPerSecond: mean, cpuSamplesPerSecond, epochMs, tensorsAfterFirst, tensorsAfterLast, peakBytes, firstEpochMs, firstEpochEndAt };
   } finally {
     search.dispose();
   }

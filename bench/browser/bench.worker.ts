@@ -44,14 +44,14 @@ async function run(request: BrowserBenchRequest): Promise<void> {
   // Threaded wasm (one thread per core, as in the lab) unless the run asks for one thread.
   if (!request.wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const info = await selectBackend({ forced: request.backend, order: [request.backend], wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl } }).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-  const base = { backend: request.backend, userAgent: navigator.userAgent, wasmSimd: null, wasmThreads: null, models: [] as ModelBench[], workshop: null as WorkshopTiming | null };
+  const base = { backend: request.backend, userAgent: navigator.userAgent, wasmSimd: null, wasmThreads: null, threads: null as number | null, models: [] as ModelBench[], workshop: null as WorkshopTiming | null };
   if (typeof info === 'string') {
     post({ type: 'done', result: { ...base, skipped: info, adapter: null, isCrossOriginIsolated: self.crossOriginIsolated } });
     return;
   }
   const isWasm = info.active === 'wasm';
   const adapter = info.adapter ? `${info.adapter.vendor} ${info.adapter.architecture} ${info.adapter.description}${info.adapter.isFallbackAdapter ? ' (fallback/software)' : ''}`.trim() : null;
-  const result = { ...base, skipped: '', adapter, isCrossOriginIsolated: info.isCrossOriginIsolated, wasmSimd: isWasm ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null, wasmThreads: isWasm ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null };
+  const result = { ...base, skipped: '', adapter, isCrossOriginIsolated: info.isCrossOriginIsolated, wasmSimd: isWasm ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null, wasmThreads: isWasm ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null, threads: info.active === 'cpu' ? 1 : info.threads };
   log(`chromium ${info.active}${adapter ? ` (${adapter})` : ''}`);
   for (const name of request.models) {
     const { model, graph, card, testSet } = await loadDemo(name);
@@ -61,6 +61,15 @@ async function run(request: BrowserBenchRequest): Promise<void> {
       if (request.workshop && name === request.workshop.model) {
         result.workshop = await timeWorkshop(name, model, graph, testSet, corruption, request.workshop.searchEpochs, request.workshop.finetuneEpochs, log);
       }
+    } finally {
+      model.dispose();
+    }
+  }
+  // A workshop-only request (the GPU check times the default lesson in its own page).
+  if (request.workshop && !request.models.includes(request.workshop.model)) {
+    const { model, graph, card, testSet } = await loadDemo(request.workshop.model);
+    try {
+      result.workshop = await timeWorkshop(request.workshop.model, model, graph, testSet, card.worstCorruption.name, request.workshop.searchEpochs, request.workshop.finetuneEpochs, log);
     } finally {
       model.dispose();
     }

@@ -24,6 +24,8 @@ export interface BrowserBenchResult {
   isCrossOriginIsolated: boolean;
   wasmSimd: boolean | null;
   wasmThreads: boolean | null;
+  /** Threads the backend computes on (wasm's pool size; 1 for cpu); null for GPU backends or when it did not run. */
+  threads: number | null;
   models: ModelBench[];
   workshop: WorkshopTiming | null;
   /** Time from page navigation start to the end of the first search epoch (ms). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../random';
 import { dilatedDepthwiseConv2d } from './dilate';
+import { normalizeBatch } from './norm';
 
 /**
  * A small differentiable function with its own variables: [N,H,W,C] → [N,H',W',C'].
@@ -107,16 +108,16 @@ export function batchNorm(channels: number, affine: boolean, initialGamma = 1): 
   const beta = affine ? constantVariable(channels, 0, true) : null;
   const apply = (x: tf.Tensor4D, training: boolean): tf.Tensor4D =>
     tf.tidy(() => {
-      let mean: tf.Tensor = runningMean;
-      let variance: tf.Tensor = runningVar;
+      let y: tf.Tensor4D;
       if (training) {
-        const moments = tf.moments(x, [0, 1, 2]);
-        mean = moments.mean;
-        variance = moments.variance;
-        runningMean.assign(tf.tidy(() => runningMean.mul(1 - BN_MOMENTUM).add(moments.mean.mul(BN_MOMENTUM))));
-        runningVar.assign(tf.tidy(() => runningVar.mul(1 - BN_MOMENTUM).add(moments.variance.mul(BN_MOMENTUM))));
+        // One op with its own gradient (norm.ts); the running statistics update inside it, off the tape.
+        y = normalizeBatch(x, BN_EPSILON, (mean, variance) => {
+          runningMean.assign(tf.tidy(() => runningMean.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM))));
+          runningVar.assign(tf.tidy(() => runningVar.mul(1 - BN_MOMENTUM).add(variance.mul(BN_MOMENTUM))));
+        });
+      } else {
+        y = x.sub(runningMean).mul(tf.rsqrt(runningVar.add(BN_EPSILON))) as tf.Tensor4D;
       }
-      let y = x.sub(mean).div(variance.add(BN_EPSILON).sqrt()) as tf.Tensor4D;
       if (gamma && beta) y = y.mul(gamma).add(beta);
       return y;
     });

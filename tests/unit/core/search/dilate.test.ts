@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { dilateKernel, dilatedDepthwiseConv2d } from '../../../../src/core/search/ops/dilate';
+import { dilateKernel, dilatedByPhases, dilatedDepthwiseByKernel, dilatedDepthwiseConv2d } from '../../../../src/core/search/ops/dilate';
 import { randomTensor } from './gradcheck';
 
 let before = 0;
@@ -81,5 +81,57 @@ describe('dilated depthwise conv', () => {
       }
     }
     tf.dispose([x, kernel, r, gx, gk]);
+  });
+
+  // The phase decomposition (rate 2) against the zero-interleaved kernel it replaces, on the search's shapes.
+  const searchCases: [number, number, number][] = [];
+  for (const [size, stride] of [[14, 2], [7, 1], [7, 2], [8, 1], [6, 1]] as const) for (const k of [3, 5]) searchCases.push([size, k, stride]);
+  it.each(searchCases)('phase decomposition: values and gradients (x, kernel) match the zero-interleaved kernel within 1e-4: size %i, k %i, stride %i', (size, k, stride) => {
+    const x = randomTensor([3, size, size, 4], size * 7 + k) as tf.Tensor4D;
+    const kernel = randomTensor([k, k, 4, 1], 13 * k + stride) as tf.Tensor4D;
+    const side = Math.ceil(size / stride);
+    const r = randomTensor([3, side, side, 4], 99);
+    const phases = (a: tf.Tensor4D, b: tf.Tensor4D, s: number) => dilatedByPhases(a, b, s);
+    const ours = phases(x, kernel, stride);
+    const ref = dilatedDepthwiseByKernel(x, kernel, stride, 2);
+    expect(ours.shape).toEqual(ref.shape);
+    const diff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
+    expect(diff(ours, ref)).toBeLessThan(1e-4);
+    const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D, s: number) => tf.Tensor4D) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D, stride).mul(r)));
+    const [gx, gk] = tf.grads(loss(phases))([x, kernel]);
+    const [rx, rk] = tf.grads(loss((a, b, s) => dilatedDepthwiseByKernel(a, b, s, 2)))([x, kernel]);
+    const scale = tf.tidy(() => Math.max(1, tf.max(tf.abs(rk)).dataSync()[0], tf.max(tf.abs(rx)).dataSync()[0]));
+    expect(diff(gx, rx) / scale).toBeLessThan(1e-4);
+    expect(diff(gk, rk) / scale).toBeLessThan(1e-4);
+    tf.dispose([x, kernel, r, ours, ref, gx, gk, rx, rk]);
+  });
+
+  it('dilatedDepthwiseConv2d takes the phases at stride 2 and for k ≥ 5, the kernel for 3×3 at stride 1 (same values)', () => {
+    for (const [k, stride] of [[3, 1], [3, 2], [5, 1], [5, 2]] as const) {
+      const x = randomTensor([2, 7, 7, 3], k + stride) as tf.Tensor4D;
+      const kernel = randomTensor([k, k, 3, 1], 3 * k) as tf.Tensor4D;
+      const a = dilatedDepthwiseConv2d(x, kernel, stride, 2);
+      const b = dilatedDepthwiseByKernel(x, kernel, stride, 2);
+      expect(tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0])).toBeLessThan(1e-5);
+      tf.dispose([x, kernel, a, b]);
+    }
+  });
+
+  it('leaks no tensor over 50 gradient steps (stride 1 and 2)', () => {
+    const x = randomTensor([2, 7, 7, 3], 1) as tf.Tensor4D;
+    const initial = randomTensor([5, 5, 3, 1], 2);
+    const kernel = tf.variable(initial);
+    initial.dispose();
+    const step = () => {
+      for (const stride of [1, 2]) {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(dilatedDepthwiseConv2d(x, kernel as tf.Tensor4D, stride, 2))) as tf.Scalar, [kernel]);
+        tf.dispose([value, ...Object.values(grads)]);
+      }
+    };
+    step();
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) step();
+    expect(tf.memory().numTensors).toBe(count);
+    tf.dispose([x, kernel]);
   });
 });
