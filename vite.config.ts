@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer).
 // Everything the lab loads is same-origin, so require-corp costs nothing.
@@ -8,11 +9,30 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * Offline after the first visit: the service worker (src/sw/sw.ts) precaches everything the
+ * lesson loads. The datasets (7.5 MiB) and the tfjs worker chunk are far above Workbox's 2 MiB
+ * default, hence the larger limit. Registered in production builds only (src/ui/state/offline.svelte.ts).
+ */
+const serviceWorker = VitePWA({
+  strategies: 'injectManifest',
+  srcDir: 'src/sw',
+  filename: 'sw.ts',
+  registerType: 'prompt',
+  injectRegister: false,
+  manifest: false,
+  injectManifest: {
+    globPatterns: ['**/*.{html,js,css,wasm,json,bin,idx,svg,png,ico}'],
+    maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+  },
+  devOptions: { enabled: false },
+});
+
 /** Svelte component tests (jsdom); each file also says `// @vitest-environment jsdom`. */
 const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker],
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthread workers from `factory.toString()`. Oxc's compressor
