@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './theme.css';
+import './presenter.css';
 
 const target = document.getElementById('app')!;
 // ?view=gallery shows every viz component with made-up data (loaded on demand, not part of the lab's bundle).
