@@ -1,5 +1,9 @@
 import { test, expect, openLab } from './fixtures';
+import { readFile, writeFile } from 'node:fs/promises';
 import { SMALL_LESSON, runDefaultLesson } from './lesson';
+
+/** The built service worker that `vite preview` serves (playwright.config.ts runs it from the repository root). */
+const SERVICE_WORKER_FILE = 'dist/sw.js';
 
 // The other specs block service workers (playwright.config.ts): request routing cannot see what
 // a service worker answers. This one is about the service worker.
@@ -58,4 +62,38 @@ test('after one visit the whole lesson runs with the network off, every answer f
   expect(reachedNetwork, 'requests that went to the network while offline').toEqual([]);
   expect(notFromServiceWorker, 'page responses not answered by the service worker').toEqual([]);
   expect(failed, 'failed requests').toEqual([]);
+});
+
+test('a new deployment shows an update prompt, and its button (keyboard) switches to the new version', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openLab(page, '?backend=cpu');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect(page.getByTestId('offline-ready')).toBeVisible({ timeout: 60_000 });
+
+  // "Deploy" a new version: the preview server reads dist/ on every request, so a service worker
+  // with different bytes is what the next update check finds. Restored whatever happens.
+  const original = await readFile(SERVICE_WORKER_FILE, 'utf8');
+  try {
+    await writeFile(SERVICE_WORKER_FILE, `${original}\n// next version\n`);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    await expect(page.getByTestId('update-prompt')).toBeVisible({ timeout: 60_000 });
+  } finally {
+    await writeFile(SERVICE_WORKER_FILE, original);
+  }
+  const prompt = page.getByTestId('update-prompt');
+  await expect(page.getByRole('status').filter({ has: prompt })).toHaveAttribute('aria-live', 'polite');
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state)).toBe('installed');
+
+  const reloaded = page.waitForEvent('load');
+  await page.getByTestId('update-reload').focus();
+  await page.keyboard.press('Enter');
+  await reloaded;
+  await expect(page.getByTestId('backend')).toContainText('backend:', { timeout: 60_000 });
+  const after = await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return { waiting: registration?.waiting?.state ?? null, controller: navigator.serviceWorker.controller?.state };
+  });
+  // The waiting version took over.
+  expect(after).toEqual({ waiting: null, controller: 'activated' });
+  await expect(page.getByTestId('update-prompt')).toHaveCount(0);
 });

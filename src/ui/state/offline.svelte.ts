@@ -8,6 +8,7 @@ export class OfflineState {
   isOfflineReady = $state(false);
   needsRefresh = $state(false);
   #update: ((reloadPage?: boolean) => Promise<void>) | null = null;
+  #isReloading = false;
 
   async register(): Promise<void> {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
@@ -15,6 +16,8 @@ export class OfflineState {
     this.#update = registerSW({
       onOfflineReady: () => (this.isOfflineReady = true),
       onNeedRefresh: () => (this.needsRefresh = true),
+      // Another tab took the update: this one follows (a running search resumes from its checkpoint).
+      onNeedReload: () => this.#reloadOnce(),
       // A blocked registration (private mode, a test browser) only loses offline use.
       onRegisterError: (err: unknown) => console.warn('The lab will not work offline:', err),
     });
@@ -23,7 +26,16 @@ export class OfflineState {
   /** Activates the waiting version; the page reloads when it takes over. */
   update(): void {
     this.needsRefresh = false;
+    // vite-plugin-pwa only reloads pages that had a controller when they loaded, and the page of
+    // the first visit had none; so wait for the switch here too.
+    navigator.serviceWorker.addEventListener('controllerchange', () => this.#reloadOnce(), { once: true });
     void this.#update?.(true);
+  }
+
+  #reloadOnce(): void {
+    if (this.#isReloading) return;
+    this.#isReloading = true;
+    location.reload();
   }
 
   dismiss(): void {
