@@ -1,6 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer).
 // Everything the lab loads is same-origin, so require-corp costs nothing.
@@ -28,11 +29,25 @@ const serviceWorker = VitePWA({
   devOptions: { enabled: false },
 });
 
+/**
+ * How the message catalogue (messages/en.json, messages/ja.json) compiles to typed message
+ * functions in src/paraglide (generated, git-ignored): for dev, build and Vitest through the
+ * plugin, and for svelte-check through `npm run i18n` (scripts/compile-messages.ts), which does
+ * not run Vite. The locale comes from src/ui/i18n/locale.svelte.ts through overwriteGetLocale,
+ * so the runtime needs only the global-variable strategy with English as the fallback.
+ */
+export const PARAGLIDE_OPTIONS = {
+  project: './project.inlang',
+  outdir: './src/paraglide',
+  strategy: ['globalVariable', 'baseLocale'] as ('globalVariable' | 'baseLocale')[],
+  emitTsDeclarations: true,
+};
+
 /** Svelte component tests (jsdom); each file also says `// @vitest-environment jsdom`. */
 const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
 
 export default defineConfig({
-  plugins: [svelte(), serviceWorker],
+  plugins: [svelte(), paraglideVitePlugin(PARAGLIDE_OPTIONS), serviceWorker],
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthread workers from `factory.toString()`. Oxc's compressor

@@ -4,6 +4,7 @@
  * Markdown tables with paired 95 % intervals over seeds.
  */
 import type { RepairReport } from '../src/core/repair/report';
+import { chosenCandidate } from '../src/core/repair/selection';
 
 /** One repair of the protocol. */
 export interface EfficacyRun {
@@ -115,5 +116,28 @@ export function efficacyTable(rows: readonly MethodRow[], familyOf: (corruption:
       out.push(`| ${model} | ${m[0].label} | ${[1, 3, 5].map((s) => group(true, s)).join(' / ')} | ${[1, 3, 5].map((s) => group(false, s)).join(' / ')} | ${method === 'original' ? '–' : pts(worst)} |`);
     }
   }
+  return out.join('\n');
+}
+
+/**
+ * The learning-rate sweep's table and picks: per method and rate, the mean over the development
+ * runs of the drifted validation accuracy of the candidate the do-no-harm rule kept (the
+ * original's when it kept the original), i.e. the rule's own objective on data the table never
+ * reports. Each method takes its best rate (the lower one on a tie).
+ */
+export function lrSweepTable(byRate: ReadonlyMap<number, readonly RepairReport[]>): string {
+  const rates = [...byRate.keys()].sort((a, b) => a - b);
+  const methods = [...new Set([...byRate.values()].flat().flatMap((r) => r.results.filter((m) => m.selection).map((m) => m.name)))];
+  const score = (lr: number, method: string) => mean(byRate.get(lr)!.map((r) => {
+    const sel = r.results.find((m) => m.name === method)?.selection;
+    return sel ? chosenCandidate(sel).drift : Number.NaN;
+  }));
+  const out = ['| method | ' + rates.map((lr) => `lr ${lr}`).join(' | ') + ' | picked |', '|---|' + rates.map(() => '---|').join('') + '---|'];
+  for (const method of methods) {
+    const scores = rates.map((lr) => score(lr, method));
+    const best = scores.reduce((b, s, i) => (s > scores[b] ? i : b), 0);
+    out.push(`| ${method} | ${scores.map((s) => pts(s)).join(' | ')} | ${rates[best]} |`);
+  }
+  out.push('', 'Mean drifted validation accuracy (%) of the candidate each method\'s do-no-harm rule kept, over the development runs.');
   return out.join('\n');
 }

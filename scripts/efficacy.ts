@@ -8,6 +8,9 @@
  * fine-tuning. Each run's report is kept in reports/efficacy/<model>-s<seed>.json, and a run
  * whose report exists is not repeated (delete the folder to start over).
  * `--dev` runs the development drifts instead (settings are chosen there, never on the table).
+ * `--sweep 3e-4,1e-3,3e-3` runs the development drifts once per learning rate (ArchRepair's
+ * fine-tune and every weight baseline at that rate) and picks each method's rate by the
+ * selection rule's own score on validation (lrSweepTable); config.ts records the picks.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +18,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CORRUPTION_FAMILY, type CorruptionName } from '../src/core/data/corruptions';
 import type { RepairReport } from '../src/core/repair/report';
-import { EFFICACY_RUN, DEVELOPMENT_DRIFTS, efficacyRows, efficacyTable, type EfficacyRun } from './efficacy-table';
+import { EFFICACY_RUN, DEVELOPMENT_DRIFTS, efficacyRows, efficacyTable, lrSweepTable, type EfficacyRun } from './efficacy-table';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -24,19 +27,19 @@ const flag = (name: string, fallback: string) => {
 };
 const outDir = resolve(flag('out', 'reports/efficacy'));
 
-async function runOne(run: EfficacyRun): Promise<RepairReport> {
-  const file = join(outDir, `${run.model}-${run.corruption}-s${run.seed}.json`);
+async function runOne(run: EfficacyRun, dir = outDir, extra: readonly string[] = ['--suite-severities', '1,3,5']): Promise<RepairReport> {
+  const file = join(dir, `${run.model}-${run.corruption}-s${run.seed}.json`);
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as RepairReport;
   const cli = [
     'tsx', 'src/cli/repair.ts', '--model', run.model, '--corruption', run.corruption, '--seed', String(run.seed), '--baselines', '--quiet',
-    '--suite-severities', '1,3,5', '--out', join(outDir, `${run.model}-${run.corruption}-s${run.seed}`), ...EFFICACY_RUN,
+    '--out', join(dir, `${run.model}-${run.corruption}-s${run.seed}`), ...EFFICACY_RUN, ...extra,
   ];
   const started = Date.now();
   await new Promise<void>((done, fail) => {
     const child = spawn('npx', cli, { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${cli.join(' ')} exited with ${code}`))));
   });
-  const report = JSON.parse(await readFile(join(outDir, `${run.model}-${run.corruption}-s${run.seed}`, 'report.json'), 'utf8')) as RepairReport;
+  const report = JSON.parse(await readFile(join(dir, `${run.model}-${run.corruption}-s${run.seed}`, 'report.json'), 'utf8')) as RepairReport;
   await writeFile(file, JSON.stringify(report));
   console.log(`${run.model} ${run.corruption} seed ${run.seed}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return report;
@@ -44,9 +47,10 @@ async function runOne(run: EfficacyRun): Promise<RepairReport> {
 
 async function main(): Promise<void> {
   if (args.includes('--help')) {
-    console.log('npm run efficacy [-- --jobs 2] [--seeds 1,2,3,4,5] [--models a,b] [--dev] [--write-readme] [--out reports/efficacy]');
+    console.log('npm run efficacy [-- --jobs 2] [--seeds 1,2,3,4,5] [--models a,b] [--dev | --sweep 3e-4,1e-3,3e-3] [--write-readme] [--out reports/efficacy]');
     return;
   }
+  if (args.includes('--sweep')) return sweep(flag('sweep', '3e-4,1e-3,3e-3').split(',').map(Number), Number(flag('jobs', '2')));
   await mkdir(outDir, { recursive: true });
   const seeds = flag('seeds', '1,2,3,4,5').split(',').map(Number);
   const jobs = Number(flag('jobs', '2'));
@@ -76,6 +80,23 @@ async function main(): Promise<void> {
     await writeFile('README.md', `${readme.slice(0, readme.indexOf(start) + start.length)}\n${table}\n${readme.slice(readme.indexOf(end))}`);
     console.log('README.md efficacy table rewritten.');
   }
+}
+
+/** The learning-rate sweep on the development drifts (validation numbers only: no robustness suite). */
+async function sweep(rates: number[], jobs: number): Promise<void> {
+  const tasks = rates.flatMap((lr) => DEVELOPMENT_DRIFTS.flatMap((d) => d.seeds.map((seed) => ({ lr, run: { model: d.model, corruption: d.corruption, seed } }))));
+  const byRate = new Map<number, RepairReport[]>(rates.map((lr) => [lr, []]));
+  let next = 0;
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (next < tasks.length) {
+      const { lr, run } = tasks[next++];
+      byRate.get(lr)!.push(await runOne(run, join(outDir, `sweep-lr-${lr}`), ['--lr', String(lr), '--baseline-lr', String(lr), '--suite=false']));
+    }
+  }));
+  const table = lrSweepTable(byRate);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'lr-sweep.md'), table);
+  console.log(table);
 }
 
 await main();

@@ -10,7 +10,7 @@ import { cifarVariant, idxRole, loadLabelledFiles, type LabelledSet, type Labell
 import { readPublicData } from '../core/data/node-source';
 import { checkFileBytes, MAX_SET_FILE_BYTES } from '../core/data/set-limits';
 import { LabError } from '../core/errors';
-import { matchModelClasses } from '../core/data/class-match';
+import { checkRepairSet, repairSetOptions, type RepairSetModel } from '../core/data/repair-set';
 
 async function readFolder(dir: string): Promise<FolderFile[]> {
   const files: FolderFile[] = [];
@@ -91,11 +91,9 @@ export async function loadLabelledSet(path: string, options: LoadLabelledSetOpti
  * (folder, IDX pair, CIFAR), fitted to the model's input and checked against its classes.
  * `role` names the flag in errors and notes.
  */
-export async function loadRepairSet(target: string, model: { inputShape: readonly number[]; numClasses: number; classNames?: readonly string[] }, role: string): Promise<{ dataset: Dataset; notes: string[] }> {
-  const [h, w, c] = model.inputShape;
+export async function loadRepairSet(target: string, model: RepairSetModel, role: string): Promise<{ dataset: Dataset; notes: string[] }> {
   const loaded = (BUNDLED_DATASET_NAMES as readonly string[]).includes(target)
     ? { dataset: await loadDataset(target), conversions: [] as string[] }
-    : await loadLabelledSet(target, { target: [h, w, c] as const, name: basename(resolve(target.split(',')[0])) });
-  const dataset = matchModelClasses(loaded.dataset, { numClasses: model.numClasses, classNames: model.classNames ? [...model.classNames] : undefined }, `--${role} ${target}`);
-  return { dataset, notes: loaded.conversions.map((n) => `--${role}: ${n}`) };
+    : await loadLabelledSet(target, repairSetOptions(model, basename(resolve(target.split(',')[0]))));
+  return checkRepairSet(loaded, model, `--${role} ${target}`, `--${role}: `);
 }

@@ -7,12 +7,18 @@ export class LabError extends Error {
   readonly file?: string;
   readonly field?: string;
   readonly fix?: string;
+  /** A stable name for this kind of error, so a UI can word it in its own language (message and fix in English stay the reference). */
+  readonly code?: string;
+  /** The values the worded error needs (file names, counts, limits). */
+  readonly params?: ErrorParams;
 
-  constructor(message: string, where: { file?: string; field?: string; fix?: string } = {}) {
+  constructor(message: string, where: { file?: string; field?: string; fix?: string; code?: string; params?: ErrorParams } = {}) {
     super(message);
     this.file = where.file;
     this.field = where.field;
     this.fix = where.fix;
+    this.code = where.code;
+    this.params = where.params;
   }
 }
 
@@ -31,13 +37,18 @@ export interface ErrorData {
   file?: string;
   field?: string;
   fix?: string;
+  code?: string;
+  params?: ErrorParams;
   stack?: string;
 }
 
+/** Plain values of a coded error. */
+export type ErrorParams = Record<string, string | number>;
+
 export function toErrorData(err: unknown): ErrorData {
   if (err instanceof Error) {
-    const { file, field, fix } = err as Partial<LabError>;
-    return { name: err.name, message: err.message, file, field, fix, stack: err.stack };
+    const { file, field, fix, code, params } = err as Partial<LabError>;
+    return { name: err.name, message: err.message, file, field, fix, code, params: params ? { ...params } : undefined, stack: err.stack };
   }
   return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) };
 }

@@ -1,13 +1,15 @@
 /** Keyboard shortcuts of the Search step, as data (shown on the page and bound once). */
+import { m } from '../paraglide/messages';
+
 export const SEARCH_SHORTCUTS = [
-  { key: 's', action: 'start', label: 'start / reset the search' },
-  { key: 'e', action: 'epoch', label: 'step one epoch' },
-  { key: 'a', action: 'alpha', label: 'step α only (architecture)' },
-  { key: 'w', action: 'weights', label: 'step weights only' },
-  { key: 'r', action: 'run', label: 'run the planned epochs / resume' },
-  { key: 'c', action: 'converge', label: 'run until validation stops improving' },
-  { key: 'p', action: 'pause', label: 'pause after the running epoch' },
-  { key: 'd', action: 'derive', label: 'derive + fine-tune the cell' },
+  { key: 's', action: 'start', get label() { return m.key_start(); } },
+  { key: 'e', action: 'epoch', get label() { return m.key_epoch(); } },
+  { key: 'a', action: 'alpha', get label() { return m.key_alpha(); } },
+  { key: 'w', action: 'weights', get label() { return m.key_weights(); } },
+  { key: 'r', action: 'run', get label() { return m.key_run(); } },
+  { key: 'c', action: 'converge', get label() { return m.key_converge(); } },
+  { key: 'p', action: 'pause', get label() { return m.key_pause(); } },
+  { key: 'd', action: 'derive', get label() { return m.key_derive(); } },
 ] as const;
 
 export type SearchAction = (typeof SEARCH_SHORTCUTS)[number]['action'];

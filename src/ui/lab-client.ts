@@ -12,15 +12,21 @@ export interface LabClient {
 
 let nextJob = 0;
 
-/** Starts the lab worker. `onFatal` receives errors that no call is waiting for. */
-export function createLabClient(onFatal: (message: string) => void): LabClient {
+/** The page's words for the worker's own failures (the catalogue lives in the UI). */
+export interface FatalWords {
+  workerFailed: (detail: string) => string;
+  messageUnreadable: () => string;
+}
+
+/** Starts the lab worker. `onFatal` receives errors that no call is waiting for, worded by `words`. */
+export function createLabClient(onFatal: (message: string) => void, words: FatalWords): LabClient {
   installErrorTransfer();
   const worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'archrepair-lab' });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
-    onFatal(`The lab engine (Web Worker) failed: ${event.message || 'it could not be loaded'}. Reload the page; if it persists, try ?backend=cpu.`);
+    onFatal(words.workerFailed(event.message));
   });
-  worker.addEventListener('messageerror', () => onFatal('A message from the lab engine could not be read. Reload the page.'));
+  worker.addEventListener('messageerror', () => onFatal(words.messageUnreadable()));
   const api = wrap<LabApi>(worker);
   return {
     api,

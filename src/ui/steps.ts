@@ -1,11 +1,25 @@
-/** The six steps of a repair, in order. Text is written for a workshop audience. */
-export const STEPS = [
-  { id: 'model', title: 'Model', summary: 'Pick a demo network or drop your own TensorFlow.js model. The lab cuts it into blocks: groups of layers with one input and one output, such as a conv unit or a residual unit.' },
-  { id: 'data', title: 'Data', summary: 'Choose the test data and a corruption (fog, noise, blur…) that the model fails on. The failing images are what the repair learns from.' },
-  { id: 'localize', title: 'Localize', summary: 'Spectrum analysis compares which neurons fire on failing versus passing images, and how strongly each block\u2019s weights would have to change. The most suspicious block is the one to repair.' },
-  { id: 'search', title: 'Search', summary: 'The chosen block is replaced by a small search space of candidate operations. Step by step the lab learns both which operations to use (α) and their weights.' },
-  { id: 'results', title: 'Results', summary: 'Accuracy before and after, on clean images and on every corruption, with the examples the repair fixed and the ones it broke.' },
-  { id: 'export', title: 'Export', summary: 'Download the repaired model in the standard TensorFlow.js format, with a report of what was changed and why.' },
-] as const;
+/** The six steps of a repair, in order. Text (from the message catalogue) is written for a workshop audience. */
+import { m } from '../paraglide/messages';
 
-export type StepId = (typeof STEPS)[number]['id'];
+const STEP_IDS = ['model', 'data', 'localize', 'search', 'results', 'export'] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+const WORDS: Record<StepId, { title: () => string; summary: () => string }> = {
+  model: { title: m.step_model_title, summary: m.step_model_summary },
+  data: { title: m.step_data_title, summary: m.step_data_summary },
+  localize: { title: m.step_localize_title, summary: m.step_localize_summary },
+  search: { title: m.step_search_title, summary: m.step_search_summary },
+  results: { title: m.step_results_title, summary: m.step_results_summary },
+  export: { title: m.step_export_title, summary: m.step_export_summary },
+};
+
+/** Title and summary are getters, so they read the current UI language wherever they are shown. */
+export const STEPS: readonly { readonly id: StepId; readonly title: string; readonly summary: string }[] = STEP_IDS.map((id) => ({
+  id,
+  get title() {
+    return WORDS[id].title();
+  },
+  get summary() {
+    return WORDS[id].summary();
+  },
+}));

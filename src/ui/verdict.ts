@@ -4,22 +4,29 @@
  * import none), so the steps and their tests can use it.
  */
 import { HARM_FLAG } from '../core/repair/report';
-import type { CandidateScore, RepairVerdict, Selection } from '../core/repair/selection';
+import { candidateName, chosenName, isChosen, keepsClean, type CandidateScore, type RepairVerdict, type Selection } from '../core/repair/selection';
+import { m } from '../paraglide/messages';
+import { formatFixed, formatPercent } from './format';
+import { pageVerdictWords } from './i18n/report-words';
+
+export { chosenCandidate } from '../core/repair/selection';
+
+/** A candidate's name in the UI language ('epoch 3', 'epoch 3 at 50 %'). */
+export function candidateLabel(c: { epoch: number; mix?: number }): string {
+  return candidateName(c, pageVerdictWords());
+}
 
 export { HARM_FLAG };
 
-/** The words the page uses when the lab kept the original model. */
-export const NO_REPAIR = 'no repair found that keeps clean accuracy';
-
 /** Accuracy in [0, 1] as a percentage with one decimal ('–' when unknown). */
 export function pct(v: number | null | undefined): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)}%`;
+  return v === null || v === undefined || !Number.isFinite(v) ? m.dash() : formatPercent(v);
 }
 
 /** after − before in points with its sign, e.g. '+3.2' or '−1.5' (a true minus sign). */
 export function pointsChange(before: number, after: number): string {
   const d = 100 * (after - before);
-  const text = Math.abs(d).toFixed(1);
+  const text = formatFixed(Math.abs(d), 1);
   if (text === '0.0') return '±0.0';
   return d > 0 ? `+${text}` : `−${text}`;
 }
@@ -30,7 +37,9 @@ export function isHarmful(before: number, after: number): boolean {
 }
 
 /** The text marker of a harmful drop (shown next to the number, never colour alone). */
-export const HARM_MARK = '▼ drop over 2 points';
+export function harmMark(): string {
+  return m.harm_mark();
+}
 
 /** One candidate of a selection as the Search step's table shows it. */
 export interface CandidateRow extends CandidateScore {
@@ -42,44 +51,37 @@ export interface CandidateRow extends CandidateScore {
 
 /** The original (epoch 0) and every candidate, with whether each keeps clean accuracy and which was kept. */
 export function candidateRows(selection: Selection): CandidateRow[] {
-  const floor = selection.original.clean - selection.tolerance - 1e-12;
-  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || c.clean >= floor, isChosen: isOriginal ? selection.verdict === 'no-repair' : selection.verdict === 'repaired' && c.epoch === selection.chosenEpoch });
+  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || keepsClean(c, selection.original, selection.tolerance), isChosen: isOriginal ? selection.verdict === 'no-repair' : isChosen(selection, c) });
   return [row(selection.original, true), ...selection.candidates.map((c) => row(c, false))];
-}
-
-/** The candidate the rule kept (the original when nothing was repaired). */
-export function chosenCandidate(selection: Selection): CandidateScore {
-  if (selection.verdict === 'no-repair') return selection.original;
-  return selection.candidates.find((c) => c.epoch === selection.chosenEpoch) ?? selection.original;
 }
 
 /** Tolerance in points, e.g. '0.5'. */
 export function tolerancePoints(selection: Selection): string {
-  return (100 * selection.tolerance).toFixed(1);
+  return formatFixed(100 * selection.tolerance, 1);
 }
 
 /** A method's outcome in a few words for the baselines table ('original kept', 'repaired (epoch 2)', '–' for the original itself). */
 export function methodVerdict(selection: Selection | null): string {
-  if (!selection) return '–';
-  return selection.verdict === 'no-repair' ? 'original kept' : `repaired (epoch ${selection.chosenEpoch})`;
+  if (!selection) return m.dash();
+  return selection.verdict === 'no-repair' ? m.method_original_kept() : m.method_repaired_epoch({ candidate: chosenName(selection, pageVerdictWords()) });
 }
 
-/** What the Export step calls the model it hands out. */
+/** What the Export step calls the model it hands out (`base` and `folder` name files, so they stay English). */
 export function exportWording(verdict: RepairVerdict | null, modelName: string): { heading: string; save: string; base: string; folder: string; intro: string } {
   if (verdict === 'no-repair') {
     return {
-      heading: `Download the model (unchanged: ${NO_REPAIR})`,
-      save: 'Save the unchanged model in this browser',
+      heading: m.export_heading_unchanged({ reason: m.export_no_repair_reason() }),
+      save: m.export_save_unchanged(),
       base: `${modelName}-unchanged`,
       folder: 'unchanged',
-      intro: `No candidate improved the drifted accuracy while keeping clean accuracy within the bound, so the lab kept the original model: the files below are that original model, unchanged, and the report says why. The model is a standard TensorFlow.js LayersModel, so any tfjs app can load it.`,
+      intro: m.export_intro_unchanged(),
     };
   }
   return {
-    heading: 'Download the repaired model',
-    save: 'Save in this browser',
+    heading: m.export_heading_repaired(),
+    save: m.export_save_repaired(),
     base: `${modelName}-repaired`,
     folder: 'repaired',
-    intro: 'The repaired model is a standard TensorFlow.js LayersModel built only from ordinary Keras layers, so any tfjs app can load it. The report records what was changed and why: the ranking, the derived cell and every accuracy.',
+    intro: m.export_intro_repaired(),
   };
 }

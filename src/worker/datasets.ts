@@ -3,10 +3,9 @@ import { LabError } from '../core/errors';
 import { BUNDLED_DATASET_NAMES, loadBundledDataset, loadBundledManifest, type BundledDatasetName } from '../core/data/bundled';
 import { imageSize, subset, type Dataset } from '../core/data/dataset';
 import { bundledTrainingSplitOf } from '../core/data/training-splits';
-import { loadImageFolder } from '../core/data/image-folder';
-import { decodeImageInBrowser } from '../core/data/decode-browser';
-import { loadIdxDataset } from '../core/data/idx';
-import { loadCifarBatches } from '../core/data/cifar';
+import type { ImageDecoder } from '../core/data/image-folder';
+import { loadDroppedSet, type DroppedFile } from '../core/data/dropped-set';
+import type { ProgressCallback } from '../core/types';
 import { CORRUPTION_FAMILY, CORRUPTION_NAMES, SEVERITIES, corruptImage } from '../core/data/corruptions';
 import { createRng, shuffled } from '../core/random';
 import { getDataset, putDataset, type LabDb } from '../store';
@@ -56,32 +55,31 @@ export async function openCached(ws: Workspace, db: LabDb, read: AssetReader, na
   return datasetView(dataset, info, true);
 }
 
+/** Limits on a dropped set in bytes (defaults: the core's MAX_SET_FILE_BYTES and MAX_SET_PIXEL_BYTES). */
+export interface SetLimits {
+  maxFileBytes?: number;
+  maxPixelBytes?: number;
+}
+
+/** A dropped set's name: the dropped folder's (the first path part all files share), else `fallback`; a name in `taken` gets "my-" in front. */
+export function droppedSetName(files: readonly DroppedFile[], taken: readonly string[], fallback: string): string {
+  const roots = new Set(files.map((f) => (f.path.includes('/') ? f.path.split('/')[0] : '')));
+  const name = (roots.size === 1 ? [...roots][0] : '') || fallback;
+  return taken.includes(name) ? `my-${name}` : name;
+}
+
 /**
- * Reads dropped dataset files: an IDX images + labels pair (MNIST style, gzip allowed), CIFAR
- * binary batches, or a folder with one sub-folder of images per class. Stores it for resume.
+ * Reads a dropped clean set with the core loader (a folder with one sub-folder of images per
+ * class, an IDX images + labels pair, or CIFAR binary batches; sizes checked before reading),
+ * fitted to the open model's input when there is one. Stores it for resume.
  */
-export async function importDataset(ws: Workspace, db: LabDb, files: { name: string; bytes: Uint8Array }[]): Promise<DatasetView> {
+export async function importDataset(ws: Workspace, db: LabDb, files: readonly DroppedFile[], decode: ImageDecoder, onProgress?: ProgressCallback, limits: SetLimits = {}): Promise<DatasetView> {
   if (files.length === 0) throw new LabError('No files were dropped.', { field: 'files', fix: 'Drop a folder with one sub-folder per class, or IDX / CIFAR files.' });
-  const base = (p: string) => p.split('/').pop() ?? p;
-  const root = files[0].name.includes('/') ? files[0].name.split('/')[0] : 'my-images';
-  let name = (BUNDLED_DATASET_NAMES as readonly string[]).includes(root) ? `my-${root}` : root;
-  let ds: Dataset;
-  const idx = files.filter((f) => /idx[13]|ubyte|\.idx(\.gz)?$/i.test(base(f.name)));
-  const cifar = files.filter((f) => /(data|test)_batch(_\d+)?\.bin$/i.test(base(f.name)) || /^(train|test)\.bin$/i.test(base(f.name)));
-  if (idx.length >= 2) {
-    const labels = idx.find((f) => /label|idx1/i.test(base(f.name)));
-    const images = idx.find((f) => f !== labels);
-    if (!labels || !images) throw new LabError('Two IDX files are needed: images and labels.', { file: idx.map((f) => base(f.name)).join(', '), field: 'files', fix: 'Drop an images file (idx3) with its labels file (idx1), e.g. t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte.' });
-    ds = await loadIdxDataset({ name: base(images.name), bytes: images.bytes }, { name: base(labels.name), bytes: labels.bytes }, { name, provenance: `dropped IDX files ${base(images.name)} + ${base(labels.name)}` });
-  } else if (cifar.length > 0) {
-    const isHundred = cifar.some((f) => /^(train|test)\.bin$/i.test(base(f.name)));
-    ds = loadCifarBatches(cifar.map((f) => ({ name: base(f.name), bytes: f.bytes })), { name, variant: isHundred ? 'cifar100' : 'cifar10' });
-  } else {
-    // Paths start with the dropped folder's name; the class is each image's parent folder.
-    ds = await loadImageFolder(files.map((f) => ({ path: f.name, bytes: f.bytes })), decodeImageInBrowser, name);
-  }
-  name = ds.name;
-  const info = { ...infoOf(ds, 'imported'), name };
+  const name = droppedSetName(files, BUNDLED_DATASET_NAMES, 'my-images');
+  const [h, w, c] = ws.current?.graph.inputShape ?? [];
+  const target = ws.current ? ([h, w, c] as const) : undefined;
+  const { dataset: ds } = await loadDroppedSet(files, { name, target, ...limits, onProgress }, decode);
+  const info = infoOf(ds, 'imported');
   await putDataset(db, ds).catch(() => undefined);
   ws.setDataset(ds, info);
   return datasetView(ds, info, false);

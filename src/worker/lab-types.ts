@@ -6,6 +6,7 @@ import type { RepairVerdict, Selection } from '../core/repair/selection';
 import type { BlockGraph, BlockScore, EpochMetrics, Genotype } from '../core/types';
 import type { ModelCard } from '../core/data/model-card';
 import type { SessionSummary, StorageEstimate } from '../store';
+import type { DatasetIdentity } from '../core/data/identity';
 
 /** A batch of images: pixels NHWC in [0, 1], shape [count, height, width, channels]. */
 export interface ImageBatch {
@@ -81,6 +82,14 @@ export interface DatasetView {
   fromCache: boolean;
 }
 
+/** The user's own drifted images, fitted to the model: what the Data step shows and the lesson records. */
+export interface DriftSetView extends DatasetView {
+  /** Name, count, shape, classes and content hash (sessions, reports and lesson URLs record it). */
+  identity: DatasetIdentity;
+  /** What fitting to the model's input did, e.g. "resized 64×64 → 28×28, RGB → grey (40 images)"; [] when nothing changed. */
+  conversions: string[];
+}
+
 /** Each corruption × severities 1..5 for a few images; images ordered corruption-major, then severity, then image. */
 export interface CorruptionGrid {
   corruptions: { name: string; family: string }[];
@@ -93,8 +102,12 @@ export interface CorruptionGrid {
 
 /** The Data step's failure summary (collect failures). */
 export interface FailureView {
+  /** The corruption, or the name of the user's own drift set. */
   corruption: string;
+  /** 0 for a drift set. */
   severity: number;
+  /** True when the drift is the user's own drift set (held-out part: its own images). */
+  isOwnDrift: boolean;
   workingSize: number;
   repairPoolSize: number;
   heldOutSize: number;
@@ -234,6 +247,8 @@ export interface ResumeView {
   search: SearchInfo;
   history: EpochMetrics[];
   config: LessonSettings;
+  /** The session's own drift set (null when its drift is a corruption). */
+  driftSet: DriftSetView | null;
 }
 
 /** The settings of a lesson (encoded in the URL so a teacher can share one link). */
@@ -248,4 +263,12 @@ export interface LessonSettings {
   finetuneEpochs: number;
   batchSize: number;
   includeSuite: boolean;
+  /**
+   * The user's own drift set, by identity: when `driftName` is non-empty the drift is that set
+   * (failures from its repair part, drift accuracy on its held-out part) and `corruption` is not
+   * applied. Absent or '' (older sessions too): the drift is the corruption.
+   */
+  driftName?: string;
+  driftCount?: number;
+  driftHash?: string;
 }

@@ -10,12 +10,16 @@ import { deleteBackendCalibration, getBackendCalibration, listDatasets, newId, o
 import type { AssetReader } from './assets';
 import * as models from './models';
 import * as data from './datasets';
+import * as drift from './drift-set';
+import { decodeImageInBrowser } from '../core/data/decode-browser';
+import type { ImageDecoder } from '../core/data/image-folder';
+import type { DroppedFile } from '../core/data/dropped-set';
 import * as repair from './repair';
 import * as results from './results';
 import * as persistence from './persistence';
 import { Workspace } from './workspace';
 import type {
-  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DeriveView, EpochView, ExportBundle, FailureView, HalfStepView, ImageBatch, LessonSettings,
+  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DriftSetView, DeriveView, EpochView, ExportBundle, FailureView, HalfStepView, ImageBatch, LessonSettings,
   LocalizationView, LocalizerEvaluationView, ModelView, ResultsView, ResumeView, SearchInfo, StorageView,
 } from './lab-types';
 
@@ -26,6 +30,10 @@ export interface LabOptions {
   readAsset?: AssetReader;
   /** Opens the lab's database (default: IndexedDB, falling back to memory with a reason). */
   openDb?: () => Promise<LabDbHandle>;
+  /** Decodes dropped PNG/JPEG images (default: the browser's decoder; Node tests pass decodeImageInNode). */
+  decodeImage?: ImageDecoder;
+  /** Limits on dropped labelled sets (default: the core's; tests use small ones). */
+  setLimits?: data.SetLimits;
 }
 
 /** Backends calibrated on first start, and the fallback order if the chosen one fails. */
@@ -39,6 +47,14 @@ function sendImages<T>(value: T, batches: (ImageBatch | undefined)[]): T {
     for (const a of [b.pixels, b.labels, b.predictions]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
   }
   return transfer(value, [...buffers]);
+}
+
+/** Progress that also stops the work: the decode loop reports every image, so a cancel lands there (a CancelledError). */
+function stoppable(token: CancelToken, onProgress?: ProgressCallback): ProgressCallback {
+  return (p) => {
+    token.throwIfCancelled(p.phase);
+    onProgress?.(p);
+  };
 }
 
 /**
@@ -133,7 +149,7 @@ export class Lab {
     const bundled = await data.listBundled(this.read);
     const stored = await listDatasets((await this.db()).db).catch(() => ({ datasets: [] }));
     const imported = stored.datasets
-      .filter((d) => !bundled.some((b) => b.name === d.name))
+      .filter((d) => !bundled.some((b) => b.name === d.name) && !drift.isDriftCacheKey(d.name))
       .map((d): DatasetInfo => ({ name: d.name, title: d.name, count: d.count, shape: d.imageShape, classNames: d.classNames, provenance: d.provenance, source: 'imported' }));
     return [...bundled, ...imported];
   }
@@ -147,9 +163,31 @@ export class Lab {
     });
   }
 
-  async importDataset(files: { name: string; bytes: Uint8Array }[]): Promise<DatasetView> {
-    const view = await data.importDataset(this.ws, (await this.db()).db, files);
-    return sendImages(view, [view.samples]);
+  /** Loads a dropped clean set from unread files (File objects, so sizes are checked before reading), fitted to the open model; progress per decoded image. */
+  async importDataset(files: DroppedFile[], jobId: string, onProgress?: ProgressCallback): Promise<DatasetView> {
+    const handle = await this.db();
+    return this.runJob(jobId, async (token) => {
+      const view = await data.importDataset(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, stoppable(token, onProgress), this.options.setLimits);
+      return sendImages(view, [view.samples]);
+    });
+  }
+
+  /**
+   * Loads the user's own drifted images for the open model from unread files (File objects, so
+   * sizes are checked before reading); progress per decoded image. Cached for resume.
+   */
+  async importDriftSet(files: DroppedFile[], jobId: string, onProgress?: ProgressCallback): Promise<DriftSetView> {
+    const handle = await this.db();
+    return this.runJob(jobId, async (token) => {
+      const view = await drift.importDriftSet(this.ws, handle.db, files, this.options.decodeImage ?? decodeImageInBrowser, stoppable(token, onProgress), this.options.setLimits);
+      return sendImages(view, [view.samples]);
+    });
+  }
+
+  /** Reopens a drift set cached in this browser under `name` with content hash `hash` (a shared lesson link names both); null when it is not there. */
+  async openCachedDriftSet(name: string, hash: string): Promise<DriftSetView | null> {
+    const view = await drift.openCachedDriftSet(this.ws, (await this.db()).db, name, hash);
+    return view ? sendImages(view, [view.samples]) : null;
   }
 
   corruptionGrid(perCell: number, seed: number): CorruptionGrid {
@@ -242,7 +280,7 @@ export class Lab {
     const handle = await this.db();
     return this.runJob(jobId, async (token) => {
       const view = await persistence.resumeSession(this.ws, handle, this.read, this.tabId, id, token, onProgress);
-      return sendImages(view, [view.dataset.samples, view.failures.examples]);
+      return sendImages(view, [view.dataset.samples, view.failures.examples, view.driftSet?.samples]);
     });
   }
 

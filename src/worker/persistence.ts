@@ -13,7 +13,8 @@ import { searchStateOf } from './checkpoint';
 import { openCached } from './datasets';
 import { applyOverrides, modelView, openDemo, openStoredModel, requireModel } from './models';
 import { collectFailures, failureView, localizationView, searchInfo } from './repair';
-import type { LessonSettings, ResumeView, StorageView } from './lab-types';
+import { checkDriftIdentity, driftSetView, namedDrift, openCachedDriftSet } from './drift-set';
+import type { DriftSetView, LessonSettings, ResumeView, StorageView } from './lab-types';
 import type { Workspace } from './workspace';
 
 /** Sessions, storage usage and whether storage persists. */
@@ -39,10 +40,12 @@ export async function resumeSession(ws: Workspace, handle: LabDbHandle, read: As
   const { db } = handle;
   const { session: record, warnings } = await getSession(db, id);
   if (!record) throw new LabError(`The session could not be read${warnings.length ? ` (${warnings.join('; ')})` : ''}.`, { field: 'session', fix: 'Delete it in the sessions panel and start a new one.' });
-  const claim = await claimSession(db, id, tabId);
-  if (!claim.owned) throw new LabError(claim.reason, { field: 'session', fix: 'Close the other tab, or wait until it lets go, then resume again.' });
   const config = record.config as { lesson?: LessonSettings; overrides?: unknown; localization?: StoredLocalization | null };
   if (!config.lesson) throw new LabError('The session has no lesson settings.', { field: 'config.lesson', fix: 'Start a new session.' });
+  // Before anything changes here: a session made with another drift set than the one dropped now is refused.
+  const driftSet = await sessionDriftSet(ws, db, config.lesson);
+  const claim = await claimSession(db, id, tabId);
+  if (!claim.owned) throw new LabError(claim.reason, { field: 'session', fix: 'Close the other tab, or wait until it lets go, then resume again.' });
 
   if (record.modelId.startsWith('demo:')) {
     await openDemo(ws, read, record.modelId.slice('demo:'.length));
@@ -80,7 +83,20 @@ export async function resumeSession(ws: Workspace, handle: LabDbHandle, read: As
     search: { ...(await searchInfo(ws)), isPersistent: handle.persistent },
     history: session.history,
     config: config.lesson,
+    driftSet,
   };
+}
+
+/**
+ * The drift set a session was made with: the one dropped now when it is the same, else the
+ * cached copy when none is dropped; refused when the set dropped now is another.
+ */
+async function sessionDriftSet(ws: Workspace, db: LabDbHandle['db'], lesson: LessonSettings): Promise<DriftSetView | null> {
+  const wanted = namedDrift(lesson);
+  if (!wanted) return null;
+  if (!ws.drift) await openCachedDriftSet(ws, db, wanted.name, wanted.hash);
+  checkDriftIdentity(ws, lesson, 'session');
+  return driftSetView(ws, false);
 }
 
 /** Marks the current session paused and lets go of it, so another tab may resume it. */

@@ -14,6 +14,7 @@ import { createSession, putCheckpoint, claimSession, updateSession, type JsonVal
 import { batchOf, requireDataset } from './datasets';
 import { requireModel } from './models';
 import { checkpointInput } from './checkpoint';
+import { lessonDriftSet } from './drift-set';
 import type { DeriveView, EpochView, FailureView, HalfStepView, LessonSettings, LocalizationView, LocalizerEvaluationView, SearchInfo } from './lab-types';
 import type { Workspace } from './workspace';
 
@@ -26,7 +27,8 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
   return {
     ...WORKSHOP_REPAIR_CONFIG,
     seed: s.seed,
-    corruption: s.corruption === 'none' ? 'none' : parseCorruptionName(s.corruption),
+    // The user's own drift set replaces the corruption (the session refuses both).
+    corruption: s.driftName || s.corruption === 'none' ? 'none' : parseCorruptionName(s.corruption),
     severity: parseSeverity(s.severity),
     workingSize,
     failureCap: s.failureCap,
@@ -37,7 +39,7 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
   };
 }
 
-/** Starts a new repair session for the current model and dataset and collects the model's failures under the drift. */
+/** Starts a new repair session for the current model and dataset and collects the model's failures under the drift (a corruption, or the user's own drift set). */
 export async function collectFailures(ws: Workspace, settings: LessonSettings, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<FailureView> {
   const cur = requireModel(ws);
   const ds = requireDataset(ws);
@@ -46,9 +48,10 @@ export async function collectFailures(ws: Workspace, settings: LessonSettings, c
     throw new LabError(`The dataset's images are ${ds.height}×${ds.width}×${ds.channels} but the model expects ${h}×${w}×${c}.`, { field: 'dataset', fix: 'Pick a dataset with images of the size the model was trained on.' });
   }
   if (ds.classNames.length !== cur.graph.numClasses) {
-    throw new LabError(`The dataset has ${ds.classNames.length} classes but the model predicts ${cur.graph.numClasses}.`, { field: 'dataset', fix: 'Pick the dataset the model was trained for.' });
+    throw new LabError(`The dataset has ${ds.classNames.length} classes but the model predicts ${cur.graph.numClasses}.`, { field: 'dataset', fix: 'Pick the dataset the model was trained for.', code: 'dataset_class_mismatch', params: { classes: ds.classNames.length, predicts: cur.graph.numClasses } });
   }
-  const session = new RepairSession(cur.model, cur.graph, ds, repairConfigOf(settings, ds.count), ws.training);
+  const drift = lessonDriftSet(ws, settings);
+  const session = new RepairSession(cur.model, cur.graph, ds, repairConfigOf(settings, ds.count), ws.training, drift);
   ws.setSession(session);
   await ws.timed('collect failures', () => session.collectFailures(cancel, onProgress));
   return failureView(ws);
@@ -61,11 +64,13 @@ export function failureView(ws: Workspace): FailureView {
   if (!f) throw new LabError('Collect the failing examples first.', { field: 'failures', fix: 'Run "Find failures" in the Data step.' });
   const pool = session.driftSplit.repairPool;
   const perClass = new Array<number>(session.clean.classNames.length).fill(0);
-  for (const i of f.failures.failingIndices) perClass[session.clean.labels[pool[i]]]++;
+  for (const i of f.failures.failingIndices) perClass[session.corrupted.labels[pool[i]]]++;
   const shown = f.failures.failingIndices.slice(0, FAILURE_EXAMPLES);
   return {
     corruption: f.corruption,
-    severity: f.severity,
+    // A drift set has no severity.
+    severity: session.driftSet ? 0 : f.severity,
+    isOwnDrift: session.driftSet !== null,
     workingSize: f.workingSize,
     repairPoolSize: f.repairPoolSize,
     heldOutSize: f.heldOutSize,
@@ -156,13 +161,14 @@ export async function startSearch(ws: Workspace, db: LabDb, tabId: string, setti
   await ws.timed('prepare search', () => session.startSearch(cancel, onProgress));
   ws.results = null;
   const block = session.graph.blocks[session.blockIndex!];
+  const isOwnDrift = session.driftSet !== null;
   const record = await createSession(db, {
-    name: `${cur.validated.name} · ${settings.corruption} ${settings.severity} · ${block.name}`,
+    name: `${cur.validated.name} · ${isOwnDrift ? session.driftLabel : `${settings.corruption} ${settings.severity}`} · ${block.name}`,
     modelId: cur.modelId || `unsaved:${cur.validated.name}`,
     modelName: cur.validated.name,
     datasetName: ws.dataset?.name ?? session.clean.name,
-    corruption: settings.corruption,
-    severity: settings.severity,
+    corruption: session.driftLabel,
+    severity: isOwnDrift ? 0 : settings.severity,
     config: sessionConfig(ws, settings),
     chosenBlock: session.blockIndex,
   });
@@ -171,12 +177,13 @@ export async function startSearch(ws: Workspace, db: LabDb, tabId: string, setti
   return searchInfo(ws);
 }
 
-/** What the session record keeps besides the store's own fields: settings, block edits, the ranking. */
+/** What the session record keeps besides the store's own fields: settings, the drift set's identity, block edits, the ranking. */
 function sessionConfig(ws: Workspace, settings: LessonSettings): { [key: string]: JsonValue } {
   const loc = ws.session?.localization;
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as JsonValue;
   return {
     lesson: plain(settings),
+    driftSet: ws.session?.driftSet && ws.drift ? plain(ws.drift.identity) : null,
     overrides: plain(ws.current?.overrides ?? []),
     localization: loc ? plain({ scores: loc.scores, method: loc.method, formula: loc.formula, timingsMs: loc.timingsMs, counts: loc.counts }) : null,
   };

@@ -14,6 +14,7 @@ import { requireSession } from './repair';
 import { requireModel } from './models';
 import type { ExportBundle, ModelRows, ResultsView } from './lab-types';
 import type { Workspace } from './workspace';
+import type { DatasetIdentity } from '../core/data/identity';
 
 /** Fixed and broken images shown. */
 const EXAMPLES = 24;
@@ -29,7 +30,7 @@ export async function evaluateRepair(ws: Workspace, includeSuite: boolean, backe
   const searchMs = (ws.timings['search'] ?? 0) + (ws.timings['derive + fine-tune'] ?? 0);
   const repaired = await ws.timed('evaluate repaired', () => evaluateMethod('archrepair', derived.model, sets, searchMs, derived.selection, cancel, (k) => report(sets.length + k)));
   ws.results = { original: original.evaluation, repaired: repaired.evaluation, results: [original.result, repaired.result], timings: { ...ws.timings }, report: null };
-  ws.results.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: ws.results.results, timings: { ...ws.timings } });
+  ws.results.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: ws.results.results, timings: { ...ws.timings }, driftIdentity: driftIdentityOf(ws) });
   return resultsView(ws);
 }
 
@@ -42,8 +43,13 @@ export async function runBaselines(ws: Workspace, backend: string, cancel?: Canc
   res.results = res.results.filter((r) => r.name === 'original' || r.name === 'archrepair');
   const baselines = await runCoreBaselines(session, sets, { cancel, onProgress, timings: ws.timings });
   res.results.push(...baselines.map((b) => b.result));
-  res.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: res.results, timings: { ...ws.timings } });
+  res.report = buildReport(session, { modelName: requireModel(ws).validated.name, backend, results: res.results, timings: { ...ws.timings }, driftIdentity: driftIdentityOf(ws) });
   return resultsView(ws);
+}
+
+/** The identity of the session's own drift set, for the report (undefined when the drift is a corruption). */
+function driftIdentityOf(ws: Workspace): DatasetIdentity | undefined {
+  return ws.session?.driftSet && ws.drift ? ws.drift.identity : undefined;
 }
 
 /** The plain view of the current results (after evaluateRepair). */
@@ -93,7 +99,7 @@ export async function exportBundle(ws: Workspace): Promise<ExportBundle> {
   const session = requireSession(ws);
   if (!session.derived) throw new LabError('There is no repaired model yet.', { field: 'derived', fix: 'Derive the repaired block in the Search step.' });
   const exported = await exportModel(session.derived.model);
-  const report = ws.results?.report ?? buildReport(session, { modelName: requireModel(ws).validated.name, backend: 'unknown', results: [], timings: { ...ws.timings } });
+  const report = ws.results?.report ?? buildReport(session, { modelName: requireModel(ws).validated.name, backend: 'unknown', results: [], timings: { ...ws.timings }, driftIdentity: driftIdentityOf(ws) });
   return { files: exported.files, reportJson: JSON.stringify(report, null, 1), reportMarkdown: reportMarkdown(report) };
 }
 

@@ -3,6 +3,7 @@ import { disposeModel } from '../core/model/load';
 import type { ValidatedModel } from '../core/model/validate';
 import type { ModelCard } from '../core/data/model-card';
 import type { Dataset } from '../core/data/dataset';
+import type { DatasetIdentity } from '../core/data/identity';
 import type { RepairSession } from '../core/repair/session';
 import type { Evaluation } from '../core/repair/evaluate';
 import type { RepairReport, ModelResult } from '../core/repair/report';
@@ -46,6 +47,8 @@ export class Workspace {
   datasetInfo: DatasetInfo | null = null;
   /** Clean training images for D_repair: the bundled training split of a bundled test set (null: none). */
   training: Dataset | null = null;
+  /** The user's own drifted images, fitted to the model they were dropped for (null: none dropped). */
+  drift: { dataset: Dataset; identity: DatasetIdentity; conversions: string[] } | null = null;
   session: RepairSession | null = null;
   /** IndexedDB id of the session's record, null before the search starts. */
   sessionId: string | null = null;
@@ -64,6 +67,12 @@ export class Workspace {
     this.dataset = ds;
     this.datasetInfo = info;
     this.training = training;
+  }
+
+  /** A new drift set ends the session built on the old one. */
+  setDrift(next: NonNullable<Workspace['drift']>): void {
+    this.clearSession();
+    this.drift = next;
   }
 
   setSession(session: RepairSession): void {

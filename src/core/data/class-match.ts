@@ -19,6 +19,9 @@ const list = (names: readonly string[]): string => (names.length > 12 ? `${names
  */
 export function matchModelClasses(ds: Dataset, model: ModelClasses, where = ds.name): Dataset {
   const names = ds.classNames;
+  const maxLabel = ds.labels.reduce((a, b) => Math.max(a, b), -1);
+  // Numbered classes come from the labels themselves: a label past the model's range is the error to name.
+  if (isNumbered(names) && maxLabel >= model.numClasses) throw labelsOutOfRange(where, maxLabel, model.numClasses);
   if (names.length !== model.numClasses) {
     throw new LabError(`The set "${where}" has ${names.length} classes (${list(names)}), but the model outputs ${model.numClasses} classes${model.classNames && !isNumbered(model.classNames) ? ` (${list(model.classNames)})` : ''}.`, {
       file: where,
@@ -26,8 +29,7 @@ export function matchModelClasses(ds: Dataset, model: ModelClasses, where = ds.n
       fix: `Use a set with exactly the model's ${model.numClasses} classes (one sub-folder per class, or a classes.txt listing them in the model's order).`,
     });
   }
-  const maxLabel = ds.labels.reduce((a, b) => Math.max(a, b), -1);
-  if (maxLabel >= model.numClasses) throw new LabError(`The set "${where}" holds label ${maxLabel}, but the model outputs ${model.numClasses} classes (0…${model.numClasses - 1}).`, { file: where, field: 'labels', fix: 'Use labels in the model\'s class range.' });
+  if (maxLabel >= model.numClasses) throw labelsOutOfRange(where, maxLabel, model.numClasses);
   const wanted = model.classNames;
   if (!wanted || isNumbered(wanted) || isNumbered(names)) return ds;
   if (names.every((n, i) => n === wanted[i])) return ds;
@@ -42,4 +44,12 @@ export function matchModelClasses(ds: Dataset, model: ModelClasses, where = ds.n
   }
   const remap = Int32Array.from(names, (n) => wanted.indexOf(n));
   return { ...ds, labels: Int32Array.from(ds.labels, (l) => remap[l]), classNames: [...wanted], provenance: `${ds.provenance}; labels renumbered to the model's class order` };
+}
+
+function labelsOutOfRange(where: string, maxLabel: number, numClasses: number): LabError {
+  return new LabError(`The set "${where}" holds label ${maxLabel}, but the model outputs ${numClasses} classes (labels 0…${numClasses - 1}).`, {
+    file: where,
+    field: 'labels',
+    fix: `Use labels 0…${numClasses - 1} (the model's classes), or leave out the images labelled ${numClasses} or more.`,
+  });
 }

@@ -106,7 +106,7 @@ export const CORRUPTION_FAMILY: Record<CorruptionName, CorruptionFamily> = {
 /** Validates a user-chosen corruption name. */
 export function parseCorruptionName(value: string, field = 'corruption'): CorruptionName {
   if ((CORRUPTION_NAMES as readonly string[]).includes(value)) return value as CorruptionName;
-  throw new LabError(`Unknown corruption "${value}".`, { field, fix: `Use one of: ${CORRUPTION_NAMES.join(', ')}.` });
+  throw new LabError(`Unknown corruption "${value}".`, { field, fix: `Use one of: ${CORRUPTION_NAMES.join(', ')}.`, code: 'unknown_corruption', params: { value, names: CORRUPTION_NAMES.join(', ') } });
 }
 
 /** Validates a user-chosen severity (an integer 1–5). */

@@ -79,7 +79,13 @@ function findShard(listed: string, modelDir: string, byPath: ReadonlyMap<string,
   if (candidates.length > 1) {
     throw new LabError(`model.json lists the weight file ${listed}, and ${candidates.length} files are named ${name} (${candidates.join(', ')}).`, { file: name, field, fix: `Drop the whole model folder so that ${listed} is found at its place next to model.json, or only the files of one model.` });
   }
-  throw new LabError(`The weight file ${name} listed in model.json is missing.`, { file: name, field, fix: `Add ${name} to the files (drop model.json together with all its .bin shards${listed.includes('/') ? `, or the folder holding ${listed}` : ''}).` });
+  throw new LabError(`The weight file ${name} listed in model.json is missing.`, {
+    file: name,
+    field,
+    fix: `Add ${name} to the files (drop model.json together with all its .bin shards${listed.includes('/') ? `, or the folder holding ${listed}` : ''}).`,
+    code: listed.includes('/') ? 'weight_file_missing_in_folder' : 'weight_file_missing',
+    params: { name, listed },
+  });
 }
 
 /**
@@ -96,7 +102,7 @@ export function groupBytes(groups: readonly ManifestGroup[], shards: readonly Ma
     const file = last?.relativePath ?? 'weights.bin';
     const them = shards[g].length > 1 ? 's' : '';
     if (actual < expected) {
-      throw new LabError(`The weight file${them} ${files} hold ${actual} bytes, but the ${group.weights.length} weights listed in model.json need ${expected} bytes: a shard is truncated or missing data.`, { file, field: `weightsManifest[${g}]`, fix: 'Copy the .bin files again from the same export as model.json.' });
+      throw new LabError(`The weight file${them} ${files} hold ${actual} bytes, but the ${group.weights.length} weights listed in model.json need ${expected} bytes: a shard is truncated or missing data.`, { file, field: `weightsManifest[${g}]`, fix: 'Copy the .bin files again from the same export as model.json.', code: 'shard_too_short', params: { files, actual, count: group.weights.length, expected } });
     }
     if (actual > expected) {
       warnings.push({ kind: 'trailing-bytes', file, field: `weightsManifest[${g}]`, message: `The weight file${them} ${files} hold ${actual} bytes, but the ${group.weights.length} weights listed in model.json need ${expected}: the last ${actual - expected} bytes were ignored, as tfjs does.` });

@@ -39,8 +39,8 @@ export function findModelJson(files: readonly ModelFile[]): ModelFile {
   if (exact.length === 1) return exact[0];
   if (exact.length === 0 && jsons.length === 1) return jsons[0];
   const names = files.map((f) => baseName(f.name)).join(', ') || 'no files';
-  if (exact.length > 1 || jsons.length > 1) throw new LabError(`Several model files were given (${jsons.map((f) => baseName(f.name)).join(', ')}).`, { file: 'model.json', field: 'files', fix: 'Drop the files of one model only: one model.json and its .bin shards.' });
-  throw new LabError(`No model.json among the files (${names}).`, { file: 'model.json', field: 'files', fix: 'Include the model.json that tfjs model.save() or tensorflowjs_converter wrote next to the .bin files.' });
+  if (exact.length > 1 || jsons.length > 1) throw new LabError(`Several model files were given (${jsons.map((f) => baseName(f.name)).join(', ')}).`, { file: 'model.json', field: 'files', fix: 'Drop the files of one model only: one model.json and its .bin shards.', code: 'several_model_files', params: { names: jsons.map((f) => baseName(f.name)).join(', ') } });
+  throw new LabError(`No model.json among the files (${names}).`, { file: 'model.json', field: 'files', fix: 'Include the model.json that tfjs model.save() or tensorflowjs_converter wrote next to the .bin files.', code: 'no_model_json', params: { names } });
 }
 
 /** Parses JSON bytes, telling a truncated file from one that is not JSON at all. */
@@ -50,7 +50,7 @@ export function parseJsonFile(file: ModelFile): Json {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
   } catch {
-    throw new LabError(`${name} is not a text file (it is not valid UTF-8).`, { file: name, field: '(file)', fix: 'Pick the model.json written by tfjs, not a weight shard or another binary file.' });
+    throw new LabError(`${name} is not a text file (it is not valid UTF-8).`, { file: name, field: '(file)', fix: 'Pick the model.json written by tfjs, not a weight shard or another binary file.', code: 'model_json_not_text', params: { name } });
   }
   try {
     return JSON.parse(text) as Json;
@@ -58,9 +58,9 @@ export function parseJsonFile(file: ModelFile): Json {
     const trimmed = text.trimEnd();
     const looksCut = trimmed.length > 0 && /^[[{]/.test(trimmed.trimStart()) && !/[}\]]$/.test(trimmed);
     if (looksCut || /end of (JSON )?(data|input)|Unterminated/i.test(String(err))) {
-      throw new LabError(`${name} is truncated: it stops after ${file.bytes.length} bytes in the middle of the JSON.`, { file: name, field: '(file)', fix: 'The download or copy was cut short; copy the file again.' });
+      throw new LabError(`${name} is truncated: it stops after ${file.bytes.length} bytes in the middle of the JSON.`, { file: name, field: '(file)', fix: 'The download or copy was cut short; copy the file again.', code: 'model_json_truncated', params: { name, bytes: file.bytes.length } });
     }
-    throw new LabError(`${name} is not valid JSON (${(err as Error).message}).`, { file: name, field: '(file)', fix: 'Use the model.json written by tfjs; do not edit it by hand.' });
+    throw new LabError(`${name} is not valid JSON (${(err as Error).message}).`, { file: name, field: '(file)', fix: 'Use the model.json written by tfjs; do not edit it by hand.', code: 'model_json_not_json', params: { name, detail: (err as Error).message } });
   }
 }
 

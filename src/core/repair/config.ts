@@ -1,4 +1,4 @@
-import { LabError } from '../errors';
+import { LabError, type ErrorParams } from '../errors';
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../data/corruptions';
 import type { LocalizeSettings } from '../localize/settings';
 import type { PresetName } from '../search/presets';
@@ -79,15 +79,15 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
     finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...partial.finetune },
     baselineLearningRates: { ...DEFAULT_REPAIR_CONFIG.baselineLearningRates, ...partial.baselineLearningRates },
   };
-  const fail = (field: string, message: string, fix: string): never => {
-    throw new LabError(`Repair settings: ${message}`, { field, fix });
+  const fail = (field: string, message: string, fix: string, coded?: { code: string; params: ErrorParams }): never => {
+    throw new LabError(`Repair settings: ${message}`, { field, fix, ...coded });
   };
   if (c.corruption !== 'none' && !(CORRUPTION_NAMES as readonly string[]).includes(c.corruption)) {
-    fail('corruption', `unknown corruption "${c.corruption}".`, `Use 'none' or one of: ${CORRUPTION_NAMES.join(', ')}.`);
+    fail('corruption', `unknown corruption "${c.corruption}".`, `Use 'none' or one of: ${CORRUPTION_NAMES.join(', ')}.`, { code: 'repair_unknown_corruption', params: { value: c.corruption, names: CORRUPTION_NAMES.join(', ') } });
   }
   if (![1, 2, 3, 4, 5].includes(c.severity)) fail('severity', `severity must be 1–5, got ${c.severity}.`, 'Use 3 for a typical drift.');
   const intIn = (field: string, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) fail(field, `${field} must be a whole number from ${lo} to ${hi}, got ${v}.`, `Set ${field} between ${lo} and ${hi}.`);
+    if (!Number.isInteger(v) || v < lo || v > hi) fail(field, `${field} must be a whole number from ${lo} to ${hi}, got ${v}.`, `Set ${field} between ${lo} and ${hi}.`, { code: 'repair_setting_range', params: { field, lo, hi, got: String(v) } });
   };
   intIn('workingSize', c.workingSize, 20, 1_000_000);
   intIn('failureCap', c.failureCap, 2, 100_000);

@@ -42,12 +42,10 @@ export interface DerivedModel {
  */
 export type FinetuneScope = 'block' | 'network';
 
-/** Cached block inputs (or images, for a network-wide fine-tune) the derived block trains, normalises and is chosen on. */
+/** Cached block inputs (or images, for a network-wide fine-tune) the derived block trains, is normalised and is chosen on. */
 export interface DeriveData {
   /** S_w ∪ S_α (failures and clean training images, with distillation targets). */
   train: Split;
-  /** Clean training images only: the exact BN statistics are computed on these. */
-  cleanTrain: Split;
   validation: ValidationData;
 }
 
@@ -76,7 +74,31 @@ export interface DeriveRequest {
 }
 
 /** Name prefix of the copied original block's layers inside the repaired block. */
-const ORIGINAL_PREFIX = 'archrepair_original';
+export const ORIGINAL_PREFIX = 'archrepair_original';
+
+/**
+ * The fine-tune's state and what its blended candidates blend back to: the original model. The
+ * copy of the original block and the layers around it blend towards their starting (original)
+ * weights; the correction's output Conv1×1 towards zero, which scales the correction (its inner
+ * layers follow the epoch: with zero output weights they do not matter).
+ */
+export function blendableState(blockModel: tf.LayersModel, correctionLayer: string, host: tf.LayersModel | null): { state: tf.Variable[]; origin: (tf.Tensor | null)[] } {
+  const state: tf.Variable[] = [];
+  const origin: (tf.Tensor | null)[] = [];
+  for (const layer of blockModel.layers) {
+    for (const w of layer.weights) {
+      const v = w.read() as tf.Variable;
+      state.push(v);
+      origin.push(layer.name === correctionLayer ? tf.zerosLike(v) : layer.name.startsWith(ORIGINAL_PREFIX) ? v.clone() : null);
+    }
+  }
+  for (const w of host?.weights ?? []) {
+    const v = w.read() as tf.Variable;
+    state.push(v);
+    origin.push(v.clone());
+  }
+  return { state, origin };
+}
 
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
 export function joinSplits(a: Split, b: Split): Split {
@@ -103,8 +125,8 @@ export function joinSplits(a: Split, b: Split): Split {
  * the derived cell's correction, every cell layer starting from the supernet's weights of the
  * same op on the same edge (its α weight folded in). It is fine-tuned — alone on the cached block
  * inputs (scope 'block'), or with a copy of every layer around it on images (scope 'network') —
- * with the correction penalty, its BN statistics recomputed exactly on clean training images
- * after every epoch, and the do-no-harm rule picks the epoch or keeps the original model.
+ * with the correction penalty, its BN statistics first recomputed exactly on the training rows,
+ * and the do-no-harm rule picks the epoch or keeps the original model.
  */
 export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedModel> {
   const block = req.graph.blocks[req.blockIndex];
@@ -140,24 +162,27 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
       return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
     });
   const forward: LogitsFn = (x) => toLogits(blockModel.apply(toBlock(x), { training: false }) as tf.Tensor4D);
-  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? { ...data.cleanTrain, ...(await mapInputs(toBlock, data.cleanTrain.inputs, data.cleanTrain.shape)) } : data.cleanTrain);
+  // Once, before the fine-tune, on the rows it trains on: the supernet normalised with batch
+  // statistics of such mixed batches, and the fine-tune runs in inference mode, so each candidate
+  // the selection scores is exactly the function that was trained.
+  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? { ...data.train, ...(await mapInputs(toBlock, data.train.inputs, data.train.shape)) } : data.train);
   const blockLayerNames = new Set(req.graph.blocks[req.blockIndex].layers);
   const hostVariables = host ? [...new Set([...graphLayers(host, req.graph)].filter(([name]) => !blockLayerNames.has(name)).flatMap(([, l]) => l.trainableWeights.map((w) => w.read() as tf.Variable)))] : [];
   await normalise();
+  const blend = blendableState(blockModel, correction!.sourceLayer.name, host);
   const { losses, selection } = await trainWithSelection({
     forward,
     trainingLoss,
     variables: [...blockVariables, ...hostVariables],
-    state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],
+    ...blend,
     train: data.train,
     validation: data.validation,
     original: req.original,
     settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight, slower: { variables: hostVariables, rate: req.finetune.networkRate } },
-    afterEpoch: normalise,
     phase: req.finetune.scope === 'network' ? 'fine-tuning the derived block and the network' : 'fine-tuning the derived block',
     cancel: req.cancel,
     onProgress: req.onProgress,
-  });
+  }).finally(() => tf.dispose(blend.origin.filter((t): t is tf.Tensor => t !== null)));
   hostSplit?.dispose();
   const params = blockModel.countParams();
   if (selection.verdict === 'no-repair') {

@@ -8,7 +8,7 @@ import { BASELINE_LABELS, BASELINE_NAMES, runBaseline, type BaselineName } from 
 import { evaluateOn, type Evaluation } from './evaluate';
 import type { ModelResult, RepairReport } from './report';
 import type { RepairSession } from './session';
-import type { Selection } from './selection';
+import { chosenName, type Selection } from './selection';
 import type { DatasetIdentity } from '../data/identity';
 
 /**
@@ -66,7 +66,7 @@ export async function runBaselines(session: RepairSession, sets: Sets, options: 
       const trainMs = Math.round(performance.now() - t0);
       if (options.timings) options.timings[`baseline ${name}`] = trainMs;
       const evaluated = await evaluateMethod(name, outcome.model, sets, trainMs, outcome.selection, options.cancel);
-      options.log?.(`${evaluated.result.label}: ${summary(evaluated.result)} (${outcome.selection.verdict}, epoch ${outcome.selection.chosenEpoch})`);
+      options.log?.(`${evaluated.result.label}: ${summary(evaluated.result)} (${outcome.selection.verdict}, ${chosenName(outcome.selection)})`);
       out.push(evaluated);
     } finally {
       outcome.dispose();
@@ -123,7 +123,7 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
     }
   });
   const derived = await timed('derive + fine-tune', () => session.derive(cancel, onProgress));
-  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (epoch ${derived.selection.chosenEpoch})`);
+  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (${chosenName(derived.selection)})`);
 
   const sets = evaluationSets(session, options.includeSuite, options.suiteSeverities);
   const evaluated: MethodEvaluation[] = [];

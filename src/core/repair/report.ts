@@ -1,6 +1,6 @@
 import type { BlockScore, EpochMetrics, Genotype } from '../types';
 import type { AccuracyRow } from './evaluate';
-import { verdictText, type RepairVerdict, type Selection } from './selection';
+import { ENGLISH_VERDICT_WORDS, verdictText, type RepairVerdict, type Selection, type VerdictWords } from './selection';
 
 /** One repaired (or original) model's results in a report. */
 export interface ModelResult {
@@ -33,44 +33,119 @@ export interface RepairReport {
   timingsMs: Record<string, number>;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 /** A drop in accuracy on any set larger than this (2 points) is flagged in the report and the Results step. */
 export const HARM_FLAG = 0.02;
 
-/** A readable Markdown summary of a report. */
-export function reportMarkdown(r: RepairReport): string {
+/**
+ * The words of the Markdown report, one function per sentence or table label, so the page can
+ * write the report in the UI language; the CLI uses ENGLISH_REPORT_WORDS. Tables of scores keep
+ * their plain decimals in every language.
+ */
+export interface ReportWords {
+  verdict: VerdictWords;
+  percent: (fraction: number) => string;
+  seconds: (ms: number) => string;
+  date: (iso: string) => string;
+  /** A model's name in the results table, from its method name ('original', 'archrepair', a baseline). */
+  method: (name: string, label: string) => string;
+  /** A corruption's (or 'clean', or a drift set's) name in a sentence. */
+  drift: (name: string) => string;
+  /** An evaluation set's column: a corruption (or 'clean') and its severity. */
+  setLabel: (label: string, severity: number) => string;
+  title: (x: { model: string; drift: string; severity: number }) => string;
+  /** The title when the drift is the user's own set rather than a corruption. */
+  titleDriftSet: (x: { model: string; set: string }) => string;
+  driftSet: (x: { name: string; count: number; hash: string }) => string;
+  created: (x: { date: string; backend: string; dataset: string; provenance: string; working: number; heldOut: number }) => string;
+  failures: (x: { total: number; used: number; accuracy: string }) => string;
+  localizationHeading: () => string;
+  localizationMethod: (x: { method: string; formula: string }) => string;
+  rankingHeader: () => string;
+  searched: () => string;
+  searchHeading: () => string;
+  searchEpochs: (x: { epochs: number }) => string;
+  cellEdge: (x: { node: number; from: number; op: string }) => string;
+  verdictHeading: () => string;
+  verdictLine: (x: { verdict: string }) => string;
+  accuracyHeading: () => string;
+  modelColumn: () => string;
+  originalKept: () => string;
+  drops: (x: { points: number; drops: string }) => string;
+  noDrops: (x: { points: number }) => string;
+  timeHeading: () => string;
+  timeLine: (x: { phase: string; time: string }) => string;
+}
+
+/** The CLI's English (and the download's when the page shows English). */
+export const ENGLISH_REPORT_WORDS: ReportWords = {
+  verdict: ENGLISH_VERDICT_WORDS,
+  percent: (x) => `${(100 * x).toFixed(1)}%`,
+  seconds: (ms) => `${(ms / 1000).toFixed(1)} s`,
+  date: (iso) => iso,
+  method: (_name, label) => label,
+  drift: (name) => name,
+  setLabel: (label, severity) => `${label}${label === 'clean' ? '' : ` s${severity}`}`,
+  title: ({ model, drift, severity }) => `# ArchRepair Lab report: ${model} on ${drift} (severity ${severity})`,
+  titleDriftSet: ({ model, set }) => `# ArchRepair Lab report: ${model} on the drift set ${set}`,
+  driftSet: ({ name, count, hash }) => `Drift set: ${name}, ${count} images, content hash ${hash}; failures come from its repair part, drift accuracy from its held-out part.`,
+  created: ({ date, backend, dataset, provenance, working, heldOut }) => `Created ${date} on the ${backend} backend. Data: ${dataset} (${provenance}); ${working} test images, ${heldOut} held out for evaluation.`,
+  failures: ({ total, used, accuracy }) => `Failures: ${total} misclassified in the repair pool, ${used} used; accuracy before repair on the drifted held-out images: ${accuracy}.`,
+  localizationHeading: () => '## Localization',
+  localizationMethod: ({ method, formula }) => `Method: ${method} (${formula}); this is our reconstruction of the paper's adversarial-aware spectrum analysis.`,
+  rankingHeader: () => '| rank | block | forward | backward | score |',
+  searched: () => ' (searched)',
+  searchHeading: () => '## Search',
+  searchEpochs: ({ epochs }) => `${epochs} epochs. Derived cell:`,
+  cellEdge: ({ node, from, op }) => `- node ${node} ← node ${from}: ${op}`,
+  verdictHeading: () => '## Verdict',
+  verdictLine: ({ verdict }) => `ArchRepair: ${verdict}.`,
+  accuracyHeading: () => '## Accuracy on held-out images',
+  modelColumn: () => 'model',
+  originalKept: () => ' (original kept)',
+  drops: ({ points, drops }) => `Drops of more than ${points} points: ${drops}.`,
+  noDrops: ({ points }) => `No set dropped by more than ${points} points.`,
+  timeHeading: () => '## Time per phase',
+  timeLine: ({ phase, time }) => `- ${phase}: ${time}`,
+};
+
+/** A readable Markdown summary of a report (English unless `words` say otherwise). */
+export function reportMarkdown(r: RepairReport, words: ReportWords = ENGLISH_REPORT_WORDS): string {
+  const w = words;
+  const pct = w.percent;
   const lines: string[] = [];
-  lines.push(`# ArchRepair Lab report: ${r.model.name} on ${r.drift.corruption} (severity ${r.drift.severity})`, '');
-  lines.push(`Created ${r.createdAt} on the ${r.backend} backend. Data: ${r.dataset.name} (${r.dataset.provenance}); ${r.dataset.workingSize} test images, ${r.dataset.heldOutSize} held out for evaluation.`, '');
-  lines.push(`Failures: ${r.failures.total} misclassified in the repair pool, ${r.failures.used} used; accuracy before repair on the drifted held-out images: ${pct(r.failures.accuracyBefore)}.`, '');
+  const set = r.drift.set;
+  lines.push(set ? w.titleDriftSet({ model: r.model.name, set: set.name }) : w.title({ model: r.model.name, drift: w.drift(r.drift.corruption), severity: r.drift.severity }), '');
+  if (set) lines.push(w.driftSet({ name: set.name, count: set.count, hash: set.hash }), '');
+  lines.push(w.created({ date: w.date(r.createdAt), backend: r.backend, dataset: r.dataset.name, provenance: r.dataset.provenance, working: r.dataset.workingSize, heldOut: r.dataset.heldOutSize }), '');
+  lines.push(w.failures({ total: r.failures.total, used: r.failures.used, accuracy: pct(r.failures.accuracyBefore) }), '');
   if (r.localization) {
-    lines.push('## Localization', '', `Method: ${r.localization.method} (${r.localization.formula}); this is our reconstruction of the paper's adversarial-aware spectrum analysis.`, '');
-    lines.push('| rank | block | forward | backward | score |', '|---|---|---|---|---|');
+    lines.push(w.localizationHeading(), '', w.localizationMethod({ method: r.localization.method, formula: r.localization.formula }), '');
+    lines.push(w.rankingHeader(), '|---|---|---|---|---|');
     for (const s of [...r.localization.scores].sort((a, b) => a.rank - b.rank)) {
-      const mark = s.blockIndex === r.localization.chosenBlock ? ' (searched)' : '';
+      const mark = s.blockIndex === r.localization.chosenBlock ? w.searched() : '';
       lines.push(`| ${s.rank} | ${r.localization.blockNames[s.blockIndex]}${mark} | ${s.forwardNormalized.toFixed(3)} | ${s.backwardNormalized.toFixed(3)} | ${s.combined.toFixed(3)} |`);
     }
     lines.push('');
   }
   if (r.search.genotype) {
-    lines.push('## Search', '', `${r.search.epochs} epochs. Derived cell:`, '');
-    for (const e of r.search.genotype.edges) lines.push(`- node ${e.node} ← node ${e.from}: ${e.op}`);
+    lines.push(w.searchHeading(), '', w.searchEpochs({ epochs: r.search.epochs }), '');
+    for (const e of r.search.genotype.edges) lines.push(w.cellEdge({ node: e.node, from: e.from, op: e.op }));
     lines.push('');
   }
   const archrepair = r.results.find((m) => m.name === 'archrepair');
-  if (archrepair?.selection) lines.push('## Verdict', '', `ArchRepair: ${verdictText(archrepair.selection)}.`, '');
+  if (archrepair?.selection) lines.push(w.verdictHeading(), '', w.verdictLine({ verdict: verdictText(archrepair.selection, w.verdict) }), '');
   if (r.results.length) {
-    const labels = r.results[0].rows.map((row) => `${row.label}${row.label === 'clean' ? '' : ` s${row.severity}`}`);
-    lines.push('## Accuracy on held-out images', '', `| model | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`);
-    for (const m of r.results) lines.push(`| ${m.label}${m.selection?.verdict === 'no-repair' ? ' (original kept)' : ''} | ${m.rows.map((row) => pct(row.accuracy)).join(' | ')} |`);
+    const labels = r.results[0].rows.map((row) => w.setLabel(row.label, row.severity));
+    lines.push(w.accuracyHeading(), '', `| ${w.modelColumn()} | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`);
+    for (const m of r.results) lines.push(`| ${w.method(m.name, m.label)}${m.selection?.verdict === 'no-repair' ? w.originalKept() : ''} | ${m.rows.map((row) => pct(row.accuracy)).join(' | ')} |`);
     lines.push('');
     const original = r.results.find((m) => m.name === 'original');
     if (original && archrepair) {
-      const drops = archrepair.rows.flatMap((row, i) => (original.rows[i] && original.rows[i].accuracy - row.accuracy > HARM_FLAG ? [`${row.label} ${pct(original.rows[i].accuracy)} → ${pct(row.accuracy)}`] : []));
-      lines.push(drops.length ? `Drops of more than ${100 * HARM_FLAG} points: ${drops.join('; ')}.` : `No set dropped by more than ${100 * HARM_FLAG} points.`, '');
+      const drops = archrepair.rows.flatMap((row, i) => (original.rows[i] && original.rows[i].accuracy - row.accuracy > HARM_FLAG ? [`${w.drift(row.label)} ${pct(original.rows[i].accuracy)} → ${pct(row.accuracy)}`] : []));
+      const points = 100 * HARM_FLAG;
+      lines.push(drops.length ? w.drops({ points, drops: drops.join('; ') }) : w.noDrops({ points }), '');
     }
   }
-  lines.push('## Time per phase', '', ...Object.entries(r.timingsMs).map(([k, v]) => `- ${k}: ${(v / 1000).toFixed(1)} s`), '');
+  lines.push(w.timeHeading(), '', ...Object.entries(r.timingsMs).map(([k, v]) => w.timeLine({ phase: k, time: w.seconds(v) })), '');
   return lines.join('\n');
 }

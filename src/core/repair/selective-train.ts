@@ -4,12 +4,14 @@ import type { ProgressCallback } from '../types';
 import type { Batch, Split } from '../search/batches';
 import { repairLoss } from '../search/repair-loss';
 import { accuracyOf, predictSplit, trainWithLoss, type LogitsFn } from './train';
-import { isBetterCandidate, selectCandidate, type CandidateScore, type Selection } from './selection';
+import { CANDIDATE_MIXES, isBetterCandidate, pairedStandardError, selectCandidate, type CandidateScore, type Selection } from './selection';
 
 /** The validation images (or block inputs) that choose among candidates: clean and drifted. */
 export interface ValidationData {
   clean: Split;
   drift: Split;
+  /** 1 where the original model is right on a clean image: the pairing of every candidate's clean standard error. */
+  originalCorrect?: Uint8Array;
 }
 
 export interface SelectiveTrainRequest {
@@ -19,15 +21,19 @@ export interface SelectiveTrainRequest {
   trainingLoss?: (batch: Batch) => tf.Scalar;
   /** What Adam updates. */
   variables: tf.Variable[];
-  /** What a candidate is: the trained variables plus anything `afterEpoch` changes (BN statistics). */
+  /** What a candidate is: the trained variables (and any other state a method's candidate holds). */
   state: tf.Variable[];
+  /**
+   * Where the blended candidates blend back to, per state variable: the original model's value
+   * (e.g. zero for a correction's output weights), or null for a variable that follows the
+   * epoch. Absent: the state when training began (the original model, for a weight repair).
+   */
+  origin?: (tf.Tensor | null)[];
   train: Split;
   validation: ValidationData;
   /** The original model's validation accuracies (candidate epoch 0). */
   original: CandidateScore;
   settings: { epochs: number; batchSize: number; learningRate: number; seed: number; distillWeight: number; slower?: { variables: tf.Variable[]; rate: number } };
-  /** Runs after each epoch, before the candidate is scored (e.g. exact BN statistics). */
-  afterEpoch?: () => Promise<void>;
   phase: string;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
@@ -40,20 +46,29 @@ export interface SelectiveTrainResult {
 
 /** Accuracy of `forward` on the clean and drifted validation splits. */
 export async function scoreCandidate(forward: LogitsFn, validation: ValidationData, epoch: number): Promise<CandidateScore> {
-  const clean = accuracyOf(await predictSplit(forward, validation.clean), validation.clean.labels);
+  const correct = correctness(await predictSplit(forward, validation.clean), validation.clean.labels);
+  const clean = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
   const drift = accuracyOf(await predictSplit(forward, validation.drift), validation.drift.labels);
-  return { epoch, clean, drift };
+  return { epoch, clean, drift, ...(validation.originalCorrect ? { cleanSE: pairedStandardError(correct, validation.originalCorrect) } : {}) };
+}
+
+/** 1 where the prediction is the label. */
+export function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): Uint8Array {
+  return Uint8Array.from({ length: labels.length }, (_, i) => (predicted[i] === labels[i] ? 1 : 0));
 }
 
 /**
  * Trains with the repair loss (repair-loss.ts) and applies the do-no-harm rule (selection.ts)
- * after every epoch. On return the state holds the chosen candidate; when the rule keeps the
- * original, the state is back where it started.
+ * after every epoch to the epoch's weights and their blends back towards the original model
+ * (CANDIDATE_MIXES, `origin`); training itself continues from the epoch's own weights. On return the
+ * state holds the chosen candidate; when the rule keeps the original, the state is back where
+ * it started.
  */
 export async function trainWithSelection(req: SelectiveTrainRequest): Promise<SelectiveTrainResult> {
   const snapshot = () => req.state.map((v) => v.clone());
   const restore = (values: tf.Tensor[]) => req.state.forEach((v, i) => v.assign(values[i]));
   const initial = snapshot();
+  const origin = req.origin ?? initial;
   let best: { score: CandidateScore; values: tf.Tensor[] } = { score: req.original, values: initial };
   const candidates: CandidateScore[] = [];
   try {
@@ -61,13 +76,21 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
     const losses = await trainWithLoss(lossOf, req.variables, req.train, {
       ...req.settings,
       onEpochEnd: async (epoch) => {
-        await req.afterEpoch?.();
-        const score = await scoreCandidate(req.forward, req.validation, epoch + 1);
-        candidates.push(score);
-        if (isBetterCandidate(score, best.score, req.original)) {
-          if (best.values !== initial) tf.dispose(best.values);
-          best = { score, values: snapshot() };
+        const trained = snapshot();
+        for (const mix of CANDIDATE_MIXES) {
+          if (mix === 1) restore(trained);
+          else tf.tidy(() => req.state.forEach((v, i) => {
+            const from = origin[i];
+            v.assign(from ? from.add(trained[i].sub(from).mul(mix)) : trained[i]);
+          }));
+          const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
+          candidates.push(score);
+          if (isBetterCandidate(score, best.score, req.original)) {
+            if (best.values !== initial) tf.dispose(best.values);
+            best = { score, values: snapshot() };
+          }
         }
+        tf.dispose(trained);
       },
     }, req.phase, req.cancel, req.onProgress);
     restore(best.values);

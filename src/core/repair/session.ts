@@ -14,9 +14,9 @@ import { resolveRepairConfig, type RepairConfig } from './config';
 import { buildRepairSplits, chooseCleanExamples, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
-import { accuracyOf, asLogits, type LogitsFn } from './train';
+import { accuracyOf, asLogits, predictSplit, type LogitsFn } from './train';
 import { deriveRepairedModel, joinSplits, type DeriveData, type DerivedModel } from './derive-model';
-import { scoreCandidate, type ValidationData } from './selective-train';
+import { correctness, scoreCandidate, type ValidationData } from './selective-train';
 import type { CandidateScore } from './selection';
 import type { DistillTargets } from '../search/batches';
 
@@ -215,10 +215,12 @@ export class RepairSession {
     const trainImages = joinSplits(asSplit(w.ds, w.flags, w.teacher), asSplit(a.ds, a.flags, a.teacher));
     const images: DeriveData = {
       train: trainImages,
-      cleanTrain: rowsWhere(trainImages, (i) => trainImages.isFailure?.[i] !== 1),
       validation: { clean: asSplit(validationClean), drift: asSplit(validationDrift) },
     };
-    const original = await scoreCandidate(modelLogits(this.model, this.isProbabilities), images.validation, 0);
+    const originalForward = modelLogits(this.model, this.isProbabilities);
+    const originalCorrect = correctness(await predictSplit(originalForward, images.validation.clean), images.validation.clean.labels);
+    images.validation.originalCorrect = originalCorrect;
+    const original = await scoreCandidate(originalForward, images.validation, 0);
     report(6);
     const block = this.graph.blocks[blockIndex];
     const isProbabilities = this.isProbabilities;
@@ -247,7 +249,7 @@ export class RepairSession {
       split,
       search,
       data,
-      deriveData: { train, cleanTrain: rowsWhere(train, (i) => train.isFailure?.[i] !== 1), validation: { clean: validation, drift } },
+      deriveData: { train, validation: { clean: validation, drift, originalCorrect } },
       images,
       original,
     };

@@ -3,7 +3,7 @@ import { LabError } from '../errors';
 import type { Rng } from '../random';
 import { edgeCount, edgeIndex } from './layout';
 import { createMixedOp, type MixedOp } from './mixed-op';
-import { batchNorm, conv, identity, relu, sequence, type Op } from './ops/op';
+import { batchNorm, conv, identity, relu, sequence, zeroConv1x1, type Op } from './ops/op';
 import { isPrimitiveSubset } from './ops';
 import type { OpName } from './primitives';
 
@@ -26,8 +26,8 @@ export interface CellSpec {
   /** End with a ReLU, when the replaced block's output is non-negative (the suffix expects that range). */
   outputRelu?: boolean;
   /**
-   * Correction mode (function-preserving repair): the cell always ends in Conv1×1 and an affine
-   * BN whose γ and β start at zero, and `apply` adds the original block's output `base` before
+   * Correction mode (function-preserving repair): the cell always ends in a Conv1×1 with bias
+   * whose weights start at zero (ops/op.ts zeroConv1x1), and `apply` adds the original block's output `base` before
    * the final ReLU. At initialisation the cell outputs exactly `base` (ReLU(base) = base for a
    * non-negative block output), so the repaired model starts as the original model. Without
    * `base`, `apply` returns the correction alone (what would be added).
@@ -59,7 +59,7 @@ export interface CellParts {
   preprocess: Op;
   /** Mixed op per edge, in edgeIndex order. */
   edges: MixedOp[];
-  /** Conv1×1 + BN to Cout (always present in correction mode). */
+  /** To Cout: Conv1×1 + BN, or in correction mode a zero-initialised Conv1×1 with bias (always present). */
   project: Op | null;
 }
 
@@ -91,7 +91,7 @@ export function createCell(spec: CellSpec, rng: Rng): Cell {
   }
   const correction = spec.correction === true;
   const needsProject = correction || steps * channels !== cout;
-  const project: Op | null = needsProject ? sequence(conv(steps * channels, cout, 1, 1, rng), batchNorm(cout, correction, correction ? 0 : 1)) : null;
+  const project: Op | null = correction ? zeroConv1x1(steps * channels, cout) : needsProject ? sequence(conv(steps * channels, cout, 1, 1, rng), batchNorm(cout, false)) : null;
   let shortcut: Op | null = null;
   if (spec.residual && !correction) shortcut = cin === cout && stride === 1 ? identity() : sequence(conv(cin, cout, 1, stride, rng), batchNorm(cout, false));
   const parts: { variables: tf.Variable[]; buffers: tf.Variable[]; dispose(): void }[] = [preprocess, ...edges, ...(project ? [project] : []), ...(shortcut ? [shortcut] : [])];

@@ -1,4 +1,4 @@
-import { LabError } from '../errors';
+import { LabError, type ErrorParams } from '../errors';
 import type { SearchOrder } from './architect';
 import { DARTS_HYPERPARAMETERS, PRESET_NAMES, type AlphaHyperparameters, type PresetName, type WeightHyperparameters } from './presets';
 
@@ -56,11 +56,11 @@ export function validateSearchConfig(input: SearchConfigInput): SearchConfig {
     alpha: { ...DEFAULT_SEARCH_CONFIG.alpha, ...input.alpha },
     weights: { ...DEFAULT_SEARCH_CONFIG.weights, ...input.weights },
   };
-  const fail = (field: string, message: string, fix: string): never => {
-    throw new LabError(`Search settings: ${message}`, { field, fix });
+  const fail = (field: string, message: string, fix: string, coded?: { code: string; params: ErrorParams }): never => {
+    throw new LabError(`Search settings: ${message}`, { field, fix, ...coded });
   };
   const intIn = (field: string, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) fail(field, `${field} must be a whole number from ${lo} to ${hi}, got ${v}.`, `Set ${field} between ${lo} and ${hi}.`);
+    if (!Number.isInteger(v) || v < lo || v > hi) fail(field, `${field} must be a whole number from ${lo} to ${hi}, got ${v}.`, `Set ${field} between ${lo} and ${hi}.`, { code: 'search_setting_range', params: { field, lo, hi, got: String(v) } });
   };
   if (!PRESET_NAMES.includes(config.preset)) fail('preset', `unknown preset '${config.preset}'.`, `Use one of ${PRESET_NAMES.join(', ')}.`);
   if (config.stride !== 1 && config.stride !== 2) fail('stride', `stride must be 1 or 2, got ${config.stride}.`, 'Search a block that keeps or halves the resolution.');

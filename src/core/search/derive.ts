@@ -24,7 +24,7 @@ export interface DerivedBlockSpec {
   seed?: number;
   /**
    * Correction mode (CellSpec.correction): the block computes `base(input)` (the original
-   * block, rebuilt from Keras layers) plus the cell's Conv1×1-BN correction, then the optional
+   * block, rebuilt from Keras layers) plus the cell's correction (a zero-initialised Conv1×1 with bias), then the optional
    * ReLU; `residual` is then ignored (the original block is the shortcut).
    */
   base?: (input: Sym) => Sym;
@@ -179,7 +179,8 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
     let out = kept.length === 1 ? kept[0] : call(tf.layers.concatenate({ name: name('concat') }), kept);
     if (spec.base) {
       const project = inherited?.parts.project ?? undefined;
-      const corrected = bn(conv1x1(out, cout, 1, project?.variables[0]), () => (project ? bnWeights(project.buffers, project.variables.slice(1, 3)) : bnWeights([tf.zeros([cout]), tf.ones([cout])], [tf.zeros([cout]), tf.zeros([cout])])));
+      const zeros = () => [tf.zeros([1, 1, kept.length * channels, cout]), tf.zeros([cout])];
+      const corrected = call(tf.layers.conv2d({ filters: cout, kernelSize: 1, padding: 'same', useBias: true, name: name('correction') }), out, () => (project ? [project.variables[0], project.variables[1]] : zeros()));
       spec.onCorrection?.(corrected);
       out = call(tf.layers.add({ name: name('add') }), [spec.base(input), corrected]);
     } else {

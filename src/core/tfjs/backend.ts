@@ -17,7 +17,7 @@ export function isBackendName(value: unknown): value is BackendName {
 /** Validates a user-supplied backend name (settings control or `?backend=`). */
 export function parseBackendName(value: string, field = 'backend'): BackendName {
   if (isBackendName(value)) return value;
-  throw new LabError(`Unknown backend "${value}".`, { field, fix: `Use one of: ${BACKEND_NAMES.join(', ')}.` });
+  throw new LabError(`Unknown backend "${value}".`, { field, fix: `Use one of: ${BACKEND_NAMES.join(', ')}.`, code: 'unknown_backend', params: { value, names: BACKEND_NAMES.join(', ') } });
 }
 
 export interface SelectBackendOptions {

@@ -3,15 +3,19 @@ import type { BackendInfo, EpochMetrics, Genotype, MemoryInfo, Progress } from '
 import type { EngineCheckConfig, EngineCheckResult } from '../../core/tfjs/engine-check';
 import type { ModelSummary } from '../../store';
 import type {
-  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DeriveView, ExportBundle, FailureView, HalfStepView, LocalizationView,
+  CorruptionGrid, DatasetInfo, DatasetView, DemoInfo, DeriveView, DriftSetView, ExportBundle, FailureView, HalfStepView, LocalizationView,
   LocalizerEvaluationView, ModelView, ResultsView, SearchInfo, StorageView,
 } from '../../worker/lab-types';
-import type { PickedFile } from '../files';
+import type { FileRef, PickedFile } from '../files';
 import type { StepId } from '../steps';
 import { batchSizeFor, readLesson, writeLesson, type Lesson } from './lesson-url';
 import { RunLoop, type RunState } from './run-loop';
+import { m } from '../../paraglide/messages';
+import { currentLocale } from '../i18n/locale.svelte';
+import { errorWords } from '../i18n/error-words';
+import type { ErrorParams } from '../../core/errors';
 
-/** An error as the page shows it: what happened, and where/how to fix it when known. */
+/** An error as the page shows it: what happened, and where/how to fix it when known (message and fix in the UI language where the engine's error has a code). */
 export interface ShownError {
   id: number;
   message: string;
@@ -20,12 +24,24 @@ export interface ShownError {
   fix?: string;
 }
 
+/** A note above the steps; `text` is read when shown, so it follows the UI language. */
+export interface Notice {
+  /** Stable identity (for de-duplication and the keyed list). */
+  id: string;
+  text: () => string;
+  /** A resumable session exists: the note offers to open the sessions panel. */
+  offersSessions?: boolean;
+}
+
 /** What the α heat map and the cell graph show: the latest epoch, or a half step after it. */
 export interface LiveAlpha {
-  label: string;
+  /** Read when shown, so it follows the UI language. */
+  label: () => string;
   alphaSoftmax: number[][];
   genotype: Genotype;
 }
+
+export type DriftSource = 'corruption' | 'own';
 
 const MEMORY_POLL_MS = 2000;
 const MEMORY_SAMPLES = 120;
@@ -40,7 +56,7 @@ export class LabState {
   isStarting = $state(true);
   progress = $state<Progress | null>(null);
   errors = $state<ShownError[]>([]);
-  notices = $state<string[]>([]);
+  notices = $state.raw<Notice[]>([]);
   engineCheck = $state<EngineCheckResult | null>(null);
   lesson = $state<Lesson>(readLesson(location.search).lesson);
 
@@ -51,6 +67,10 @@ export class LabState {
   datasets = $state.raw<DatasetInfo[]>([]);
   dataset = $state.raw<DatasetView | null>(null);
   grid = $state.raw<CorruptionGrid | null>(null);
+  /** The user's own drifted images (kept while a corruption is chosen, so switching back is free). */
+  driftSet = $state.raw<DriftSetView | null>(null);
+  /** Where the drift comes from: a corruption of the test set, or the user's own drift set. */
+  driftSource = $state<DriftSource>(this.lesson.driftName ? 'own' : 'corruption');
   failures = $state.raw<FailureView | null>(null);
   localization = $state.raw<LocalizationView | null>(null);
   evaluation = $state.raw<LocalizerEvaluationView | null>(null);
@@ -59,7 +79,8 @@ export class LabState {
   halfSteps = $state.raw<HalfStepView[]>([]);
   live = $state.raw<LiveAlpha | null>(null);
   runState = $state<RunState>('idle');
-  lastCheckpoint = $state<string | null>(null);
+  /** What happened to the last epoch's checkpoint, in words (read when shown). */
+  lastCheckpoint = $state.raw<(() => string) | null>(null);
   derived = $state.raw<DeriveView | null>(null);
   results = $state.raw<ResultsView | null>(null);
   exported = $state.raw<ExportBundle | null>(null);
@@ -73,7 +94,7 @@ export class LabState {
   private readonly givenInUrl = readLesson(location.search).given;
 
   constructor() {
-    this.client = createLabClient((message) => this.showError({ message }));
+    this.client = createLabClient((message) => this.showError({ message }), { workerFailed: (detail) => m.error_worker_failed({ detail: detail || m.error_worker_not_loaded() }), messageUnreadable: m.error_worker_message });
   }
 
   get api() {
@@ -109,15 +130,27 @@ export class LabState {
 
   /** Loads the zoo, the dataset list and the sessions, then opens the lesson's model and dataset (demo defaults). */
   private async openDefaults(): Promise<void> {
-    await this.busy('opening the lesson', async () => {
+    await this.busy(m.phase_opening_lesson(), async () => {
       const [demos, datasets] = await Promise.all([this.api.listDemos(), this.api.listDatasets()]);
       this.demos = demos;
       this.datasets = datasets;
     });
     await this.refreshStorage();
-    if (this.storage && !this.storage.isPersistent && this.storage.reason) this.notices = [...this.notices, this.storage.reason];
-    if (this.resumable.length > 0) this.notices = [...this.notices, `An unfinished search was found: resume it from the sessions panel (${this.resumable[0].name}).`];
+    if (this.storage && !this.storage.isPersistent && this.storage.reason) this.addNotice(engineNotice(this.storage.reason));
+    if (this.resumable.length > 0) {
+      const name = this.resumable[0].name;
+      this.addNotice({ id: 'unfinished-search', text: () => m.notice_unfinished({ name }), offersSessions: true });
+    }
     if (this.demos.some((d) => d.name === this.lesson.model)) await this.openDemo(this.lesson.model, true);
+    if (this.lesson.driftName) await this.reopenDriftSet();
+  }
+
+  /** A lesson link names a drift set: reopen it from this browser's cache, or say to drop it. */
+  private async reopenDriftSet(): Promise<void> {
+    const { driftName, driftCount, driftHash } = this.lesson;
+    const view = await this.busy('opening your drift set', () => this.api.openCachedDriftSet(driftName, driftHash));
+    if (view) this.driftSet = view;
+    else this.addNotice({ id: `drift-set-${driftName}`, text: () => m.notice_drop_drift_set({ name: driftName, count: driftCount }) });
   }
 
   /** Switches backend at run time and records the choice in the URL (shareable). */
@@ -148,7 +181,7 @@ export class LabState {
 
   /** Opens a demo; on first load the lesson's corruption defaults to the card's worst one. */
   async openDemo(name: string, isInitial = false): Promise<void> {
-    const view = await this.busy(`loading ${name}`, () => this.api.openDemo(name));
+    const view = await this.busy(m.phase_loading({ name }), () => this.api.openDemo(name));
     if (!view) return;
     this.setModel(view);
     const card = view.card;
@@ -161,18 +194,18 @@ export class LabState {
 
   async importModel(files: PickedFile[], save: boolean): Promise<void> {
     const payload = files.map((f) => ({ name: f.path, bytes: f.bytes }));
-    const view = await this.busy('checking the model files', () => this.api.importModel(payload, save));
+    const view = await this.busy(m.phase_checking_model(), () => this.api.importModel(payload, save));
     if (view) this.setModel(view);
     if (view && save) await this.refreshSavedModels();
   }
 
   async openSavedModel(id: string): Promise<void> {
-    const view = await this.busy('opening the saved model', () => this.api.openSavedModel(id));
+    const view = await this.busy(m.phase_opening_saved(), () => this.api.openSavedModel(id));
     if (view) this.setModel(view);
   }
 
   async saveModel(): Promise<void> {
-    const view = await this.busy('saving the model', () => this.api.saveModel());
+    const view = await this.busy(m.phase_saving_model(), () => this.api.saveModel());
     if (view) this.model = view;
     await this.refreshSavedModels();
   }
@@ -182,7 +215,7 @@ export class LabState {
   }
 
   async editBlocks(edit: { kind: 'merge'; index: number } | { kind: 'split'; index: number; atLayer: string } | { kind: 'reset' }): Promise<void> {
-    const view = await this.busy('editing blocks', () => this.api.editBlocks(edit));
+    const view = await this.busy(m.phase_editing_blocks(), () => this.api.editBlocks(edit));
     if (view) this.setModel(view, false);
   }
 
@@ -205,9 +238,8 @@ export class LabState {
     this.shareLesson();
   }
 
-  async importDataset(files: PickedFile[]): Promise<void> {
-    const payload = files.map((f) => ({ name: f.path, bytes: f.bytes }));
-    const view = await this.busy('reading the dataset', () => this.api.importDataset(payload));
+  async importDataset(files: FileRef[]): Promise<void> {
+    const view = await this.runJob((jobId, onProgress) => this.api.importDataset(files, jobId, onProgress));
     if (!view) return;
     this.dataset = view;
     this.lesson.dataset = view.info.name;
@@ -216,12 +248,35 @@ export class LabState {
     this.datasets = (await this.busy('', () => this.api.listDatasets())) ?? this.datasets;
   }
 
+  /** Loads the user's own drifted images for the open model (progress per decoded image); a refused set changes nothing. */
+  async importDriftSet(files: FileRef[]): Promise<void> {
+    const view = await this.runJob((jobId, onProgress) => this.api.importDriftSet(files, jobId, onProgress));
+    if (!view) return;
+    this.driftSet = view;
+    this.chooseDriftSource('own');
+  }
+
+  /** Switches the drift between the corruption and the user's drift set; the lesson (and its link) records which. */
+  chooseDriftSource(source: DriftSource): void {
+    this.driftSource = source;
+    const id = source === 'own' ? this.driftSet?.identity : null;
+    this.lesson.driftName = id?.name ?? '';
+    this.lesson.driftCount = id?.count ?? 0;
+    this.lesson.driftHash = id?.hash ?? '';
+    this.clearRepair();
+    this.shareLesson();
+  }
+
   async showCorruptionGrid(perCell = 2): Promise<void> {
-    this.grid = await this.busy('corrupting sample images', () => this.api.corruptionGrid(perCell, this.lesson.seed));
+    this.grid = await this.busy(m.phase_corrupting(), () => this.api.corruptionGrid(perCell, this.lesson.seed));
   }
 
   async collectFailures(): Promise<void> {
     this.clearRepair();
+    if (this.driftSource === 'own' && !this.driftSet) {
+      this.showError({ message: 'The drift is set to your own drifted images, but none are dropped yet.', field: 'drift set', fix: 'Drop a folder of labelled drifted images under "my own drifted images", or choose a corruption.' });
+      return;
+    }
     const settings = $state.snapshot(this.lesson);
     const view = await this.runJob((jobId, onProgress) => this.api.collectFailures(settings, jobId, onProgress));
     if (view) this.failures = view;
@@ -242,7 +297,7 @@ export class LabState {
   }
 
   async chooseBlock(index: number): Promise<void> {
-    const view = await this.busy('choosing the block', async () => this.api.chooseBlock(index));
+    const view = await this.busy(m.phase_choosing_block(), async () => this.api.chooseBlock(index));
     if (!view) return;
     this.localization = { ...view, adversarial: this.localization?.adversarial };
     this.selectedBlock = view.chosenBlock;
@@ -260,8 +315,8 @@ export class LabState {
     const info = await this.runJob((jobId, onProgress) => this.api.startSearch(settings, jobId, onProgress));
     if (!info) return;
     this.search = info;
-    this.live = { label: 'initial α (random)', alphaSoftmax: info.alphaSoftmax, genotype: info.genotype };
-    if (!info.isPersistent) this.notices = [...this.notices, 'Checkpoints are kept in memory only: this browser does not allow storage here.'];
+    this.live = { label: m.live_initial_random, alphaSoftmax: info.alphaSoftmax, genotype: info.genotype };
+    if (!info.isPersistent) this.addNotice({ id: 'memory-only', text: m.notice_memory_only });
     void this.refreshStorage();
   }
 
@@ -273,8 +328,10 @@ export class LabState {
     if (!view) return false;
     this.history = [...this.history, view.metrics];
     this.halfSteps = [];
-    this.live = { label: `after epoch ${view.metrics.epoch}`, alphaSoftmax: view.metrics.alphaSoftmax, genotype: view.metrics.genotype };
-    this.lastCheckpoint = view.checkpoint.ok ? `epoch ${view.metrics.epoch} saved${view.checkpoint.message ? ` (${view.checkpoint.message})` : ''}` : `not saved: ${view.checkpoint.message}`;
+    const epoch = view.metrics.epoch;
+    const { ok, message } = view.checkpoint;
+    this.live = { label: () => m.live_after_epoch({ epoch }), alphaSoftmax: view.metrics.alphaSoftmax, genotype: view.metrics.genotype };
+    this.lastCheckpoint = () => (ok ? (message ? m.checkpoint_saved_note({ epoch, note: message }) : m.checkpoint_saved({ epoch })) : m.checkpoint_not_saved({ reason: message ?? '' }));
     return true;
   }
 
@@ -282,19 +339,24 @@ export class LabState {
   async halfStep(kind: 'alpha' | 'weights'): Promise<void> {
     if (!this.search) await this.startSearch();
     if (!this.search) return;
-    const view = await this.busy(kind === 'alpha' ? 'one α step' : 'one weight step', () => (kind === 'alpha' ? this.api.stepAlpha() : this.api.stepWeights()));
+    const view = await this.busy(kind === 'alpha' ? m.phase_alpha_step() : m.phase_weight_step(), () => (kind === 'alpha' ? this.api.stepAlpha() : this.api.stepWeights()));
     if (!view) return;
     this.halfSteps = [...this.halfSteps, view];
     const epoch = this.history.at(-1)?.epoch ?? 0;
-    this.live = { label: `epoch ${epoch} + ${this.halfSteps.length} half step${this.halfSteps.length > 1 ? 's' : ''} (last: ${kind === 'alpha' ? 'α' : 'weights'})`, alphaSoftmax: view.alphaSoftmax, genotype: view.genotype };
+    const count = this.halfSteps.length;
+    const last = () => (kind === 'alpha' ? 'α' : m.live_last_weights());
+    this.live = { label: () => (count > 1 ? m.live_half_steps_other : m.live_half_steps_one)({ epoch, count, last: last() }), alphaSoftmax: view.alphaSoftmax, genotype: view.genotype };
   }
 
   /** Runs `count` epochs, or (mode 'converge') until the validation accuracy stops improving; pause stops after the running epoch. */
   async run(mode: 'epochs' | 'converge', count: number): Promise<void> {
-    const best = Math.max(-1, ...this.history.map((m) => m.accValidation));
+    const best = Math.max(-1, ...this.history.map((metrics) => metrics.accValidation));
     const { end } = await this.runLoop.run(mode, count, best, async () => ((await this.stepEpoch()) ? this.history.at(-1)!.accValidation : null));
     if (end === 'paused') await this.api.pauseSession().catch(() => undefined);
-    if (end === 'converged') this.notices = [...this.notices, `The validation accuracy stopped improving for ${this.runLoop.patience} epochs: a good time to derive.`];
+    if (end === 'converged') {
+      const n = this.runLoop.patience;
+      this.addNotice({ id: `converged-${Date.now()}`, text: () => m.notice_converged({ n }) });
+    }
     void this.refreshStorage();
   }
 
@@ -331,11 +393,11 @@ export class LabState {
   }
 
   async prepareExport(): Promise<void> {
-    this.exported = await this.busy('writing the model files', () => this.api.exportFiles());
+    this.exported = await this.busy(m.phase_writing_files(), () => this.api.exportFiles());
   }
 
   async saveRepaired(): Promise<void> {
-    const r = await this.busy('saving in this browser', () => this.api.saveRepaired());
+    const r = await this.busy(m.phase_saving_browser(), () => this.api.saveRepaired());
     if (r) this.savedRepaired = r.name;
     await this.refreshSavedModels();
   }
@@ -345,7 +407,7 @@ export class LabState {
   async refreshStorage(): Promise<void> {
     try {
       this.storage = await this.api.storage();
-      for (const w of this.storage.warnings) if (!this.notices.includes(w)) this.notices = [...this.notices, w];
+      for (const w of this.storage.warnings) this.addNotice(engineNotice(w));
     } catch (err) {
       this.showError(err);
     }
@@ -360,36 +422,41 @@ export class LabState {
     this.localization = view.localization;
     this.selectedBlock = view.search.blockIndex;
     this.evaluation = null;
-    this.lesson = { ...this.lesson, ...view.config, model: view.model.name, dataset: view.dataset.info.name };
+    this.lesson = { ...this.lesson, ...view.config, driftName: view.config.driftName ?? '', driftCount: view.config.driftCount ?? 0, driftHash: view.config.driftHash ?? '', model: view.model.name, dataset: view.dataset.info.name };
+    if (view.driftSet) this.driftSet = view.driftSet;
+    this.driftSource = view.driftSet ? 'own' : 'corruption';
     this.clearSearch();
     this.search = view.search;
     this.history = view.history;
     const last = view.history.at(-1);
-    this.live = last ? { label: `after epoch ${last.epoch} (resumed)`, alphaSoftmax: last.alphaSoftmax, genotype: last.genotype } : { label: 'initial α', alphaSoftmax: view.search.alphaSoftmax, genotype: view.search.genotype };
-    this.notices = this.notices.filter((n) => !n.startsWith('An unfinished search'));
+    this.live = last ? { label: () => m.live_after_epoch_resumed({ epoch: last.epoch }), alphaSoftmax: last.alphaSoftmax, genotype: last.genotype } : { label: m.live_initial, alphaSoftmax: view.search.alphaSoftmax, genotype: view.search.genotype };
+    this.notices = this.notices.filter((n) => !n.offersSessions);
     this.step = 'search';
     this.shareLesson();
     await this.refreshStorage();
   }
 
   async renameSession(id: string, name: string): Promise<void> {
-    await this.busy('renaming', () => this.api.renameSession(id, name));
+    await this.busy(m.phase_renaming(), () => this.api.renameSession(id, name));
     await this.refreshStorage();
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this.busy('deleting', () => this.api.deleteSession(id));
+    await this.busy(m.phase_deleting(), () => this.api.deleteSession(id));
     await this.refreshStorage();
   }
 
   async exportSession(id: string): Promise<Uint8Array | null> {
-    return this.busy('writing the session file', () => this.api.exportSession(id));
+    return this.busy(m.phase_writing_session(), () => this.api.exportSession(id));
   }
 
   async importSession(files: PickedFile[]): Promise<void> {
     for (const f of files) {
-      const r = await this.busy('reading the session file', () => this.api.importSession(f.bytes));
-      if (r) this.notices = [...this.notices, `Imported session "${r.name}" with ${r.checkpointCount} checkpoint(s).${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`];
+      const r = await this.busy(m.phase_reading_session(), () => this.api.importSession(f.bytes));
+      if (r) {
+        const { name, checkpointCount, warnings } = r;
+        this.addNotice({ id: `imported-${name}-${Date.now()}`, text: () => [m.notice_imported_session({ name, count: checkpointCount }), ...warnings].join(' ') });
+      }
     }
     await this.refreshStorage();
   }
@@ -398,14 +465,15 @@ export class LabState {
   async requestPersistence(): Promise<void> {
     const { requestPersistence } = await import('../../store/storage');
     const r = await requestPersistence();
-    this.notices = [...this.notices, r.persisted ? 'Storage is persistent: the browser will not evict the lab\u2019s sessions.' : `Storage is not persistent: ${r.reason}`];
+    const reason = r.reason ?? '';
+    this.addNotice({ id: `persistence-${Date.now()}`, text: () => (r.persisted ? m.notice_storage_persistent() : m.notice_storage_not_persistent({ reason })) });
   }
 
   // Shared ------------------------------------------------------------------------------
 
   /** Writes the lesson into the URL (replaceState), so the address bar is always a shareable link. */
   shareLesson(): void {
-    history.replaceState(null, '', writeLesson(new URL(location.href), $state.snapshot(this.lesson)));
+    history.replaceState(null, '', writeLesson(new URL(location.href), $state.snapshot(this.lesson), currentLocale()));
   }
 
   cancel(): void {
@@ -413,9 +481,10 @@ export class LabState {
   }
 
   showError(err: unknown): void {
-    const e = err as { message?: string; field?: string; file?: string; fix?: string; name?: string };
+    const e = err as { message?: string; field?: string; file?: string; fix?: string; name?: string; code?: string; params?: ErrorParams };
     if (e?.name === 'CancelledError') return;
-    this.errors = [...this.errors, { id: ++nextErrorId, message: e?.message ?? String(err), field: e?.field, file: e?.file, fix: e?.fix }];
+    const words = errorWords({ message: e?.message ?? String(err), fix: e?.fix, code: e?.code, params: e?.params });
+    this.errors = [...this.errors, { id: ++nextErrorId, message: words.message, field: e?.field, file: e?.file, fix: words.fix }];
   }
 
   dismissError(id: number): void {
@@ -424,6 +493,11 @@ export class LabState {
 
   dismissNotice(index: number): void {
     this.notices = this.notices.filter((_, i) => i !== index);
+  }
+
+  /** Adds a note unless one with the same id is shown. */
+  private addNotice(notice: Notice): void {
+    if (!this.notices.some((n) => n.id === notice.id)) this.notices = [...this.notices, notice];
   }
 
   private clearRepair(): void {
@@ -474,7 +548,7 @@ export class LabState {
   private async runJob<T>(call: (jobId: string, onProgress: (p: Progress) => void) => Promise<T>): Promise<T | null> {
     const controller = new AbortController();
     this.running = controller;
-    this.begin({ phase: 'starting', done: 0, total: 1, etaMs: null });
+    this.begin({ phase: m.phase_starting(), done: 0, total: 1, etaMs: null });
     try {
       return await this.client.job(call, { signal: controller.signal, onProgress: (p) => (this.progress = p) });
     } catch (err) {
@@ -486,4 +560,9 @@ export class LabState {
       void this.refreshMemory();
     }
   }
+}
+
+/** A note worded by the engine (storage warnings): shown as the engine wrote it. */
+function engineNotice(text: string): Notice {
+  return { id: text, text: () => text };
 }

@@ -4,11 +4,15 @@
  */
 import type { LessonSettings } from '../../worker/lab-types';
 import { WORKSHOP_DEFAULTS } from '../../core/repair/config';
+import { LANG_PARAM } from '../i18n/pick-locale';
 
-/** The lesson plus which model and dataset it uses. */
+/** The lesson plus which model and dataset it uses; the drift set fields always present ('' / 0: the drift is the corruption). */
 export interface Lesson extends LessonSettings {
   model: string;
   dataset: string;
+  driftName: string;
+  driftCount: number;
+  driftHash: string;
 }
 
 /** The engine's workshop defaults (WORKSHOP_REPAIR_CONFIG); the card's worst corruption replaces the default corruption when the URL names none. */
@@ -25,6 +29,9 @@ export const DEFAULT_LESSON: Lesson = {
   finetuneEpochs: WORKSHOP_DEFAULTS.finetune.epochs,
   batchSize: WORKSHOP_DEFAULTS.search.batchSize,
   includeSuite: true,
+  driftName: '',
+  driftCount: 0,
+  driftHash: '',
 };
 
 /**
@@ -47,6 +54,8 @@ interface Param {
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** Written only when this other setting is non-empty (the drift set's count and hash go with its name). */
+  onlyWith?: keyof Lesson;
 }
 
 /** Every shareable setting, once. */
@@ -63,6 +72,10 @@ export const LESSON_PARAMS: readonly Param[] = [
   { key: 'finetuneEpochs', name: 'finetune', kind: 'int', min: 0, max: 500 },
   { key: 'batchSize', name: 'batch', kind: 'int', min: 2, max: 512 },
   { key: 'includeSuite', name: 'suite', kind: 'bool' },
+  // The user's own drift set: the link names it (the images stay on the user's machine).
+  { key: 'driftName', name: 'drift', kind: 'string' },
+  { key: 'driftCount', name: 'drift-count', kind: 'int', min: 1, max: 10_000_000, onlyWith: 'driftName' },
+  { key: 'driftHash', name: 'drift-hash', kind: 'string', onlyWith: 'driftName' },
 ];
 
 /** The lesson in `search` (a location.search string), defaults for what is missing or out of range; also which keys were given. */
@@ -89,12 +102,17 @@ export function readLesson(search: string): { lesson: Lesson; given: Set<keyof L
   return { lesson, given };
 }
 
-/** `url` with the whole lesson written into its query (other parameters, e.g. backend, kept). */
-export function writeLesson(url: URL, lesson: Lesson): URL {
+/**
+ * `url` with the whole lesson written into its query (other parameters, e.g. backend, kept), and
+ * the UI language as `lang` when given. The language is not part of `Lesson`: the lesson's
+ * settings go to the engine and into sessions, while the language belongs to whoever reads the page.
+ */
+export function writeLesson(url: URL, lesson: Lesson, lang?: string): URL {
   const out = new URL(url);
+  if (lang) out.searchParams.set(LANG_PARAM, lang);
   for (const p of LESSON_PARAMS) {
     const v = lesson[p.key];
-    if (v === '') out.searchParams.delete(p.name);
+    if (v === '' || (p.onlyWith && !lesson[p.onlyWith])) out.searchParams.delete(p.name);
     else out.searchParams.set(p.name, p.kind === 'bool' ? (v ? '1' : '0') : String(v));
   }
   return out;

@@ -72,6 +72,17 @@ export function conv(cin: number, cout: number, kernelSize: number, stride: numb
 }
 
 /**
+ * Conv1×1 with bias whose weights and bias start at zero: a branch that outputs exactly 0 but
+ * whose weights get a gradient from the first step (a zero BN γ would block every gradient
+ * upstream of it until γ itself had grown).
+ */
+export function zeroConv1x1(cin: number, cout: number): Op {
+  const kernel = variableFrom(new Float32Array(cin * cout), [1, 1, cin, cout]);
+  const bias = constantVariable(cout, 0, true);
+  return makeOp((x) => tf.conv2d(x, kernel as tf.Tensor4D, 1, 'same').add(bias) as tf.Tensor4D, [kernel, bias]);
+}
+
+/**
  * Depthwise k×k convolution, 'same' padding, no bias. With `dilation` > 1 the kernel is
  * zero-interleaved by rank ≤ 4 ops (dilate.ts), because tfjs has no gradient for dilated
  * depthwise convolutions and forbids stride > 1 together with dilation > 1.

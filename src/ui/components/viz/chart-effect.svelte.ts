@@ -33,3 +33,9 @@ export function useChart<T extends ChartType>(
     chart.update('none');
   });
 }
+
+/** Sets the title of scale `axis` (in an update, so it follows the UI language). */
+export function setAxisTitle(chart: { options: { scales?: unknown } }, axis: string, text: string): void {
+  const scale = (chart.options.scales as Record<string, { title?: { display?: boolean; text?: string } }> | undefined)?.[axis];
+  if (scale) scale.title = { ...scale.title, display: true, text };
+}

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RepairSession } from '../../../../src/core/repair/session';
 import { runBaseline, baselineEpochs, BASELINE_NAMES } from '../../../../src/core/repair/baselines';
 import { joinSplits } from '../../../../src/core/repair/derive-model';
+import { CANDIDATE_MIXES } from '../../../../src/core/repair/selection';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
 import type { Json } from '../../../../src/core/model/topology';
 import { installTrainingSupport } from '../../../../src/core/tfjs/install';
@@ -53,7 +54,7 @@ describe('fair baselines', () => {
       expect(outcome.selection.tolerance).toBe(derived.selection.tolerance);
       // Weight baselines take ArchRepair's weight steps: one search epoch steps through S_w (half of D_repair).
       const epochs = name === 'random-genotype' ? session.config.finetune.epochs : baselineEpochs(session.config);
-      expect(outcome.selection.candidates).toHaveLength(epochs);
+      expect(outcome.selection.candidates).toHaveLength(epochs * CANDIDATE_MIXES.length);
       outcome.dispose();
     }
     session.dispose();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAN_TOLERANCE, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+import { CLEAN_TOLERANCE, candidateName, chosenCandidate, chosenName, isChosen, keepsClean, pairedStandardError, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
 
 const original = { epoch: 0, clean: 0.97, drift: 0.33 };
 
@@ -32,5 +32,38 @@ describe('do-no-harm selection', () => {
       { epoch: 2, clean: 0.99, drift: 0.5 },
     ]);
     expect(s.chosenEpoch).toBe(1);
+  });
+});
+
+describe('clean bound with validation noise', () => {
+  it('counts one paired standard error against a candidate', () => {
+    // 1000 images: the candidate fixes 10 and breaks 14 the original got right (−0.4 point).
+    const original = Uint8Array.from({ length: 1000 }, (_, i) => (i < 20 ? 0 : 1));
+    const candidate = Uint8Array.from(original, (c, i) => (i < 10 ? 1 : i >= 20 && i < 34 ? 0 : c));
+    const se = pairedStandardError(candidate, original);
+    // d has 10 × (+1), 14 × (−1): var ≈ 24/999, se ≈ 0.0049.
+    expect(se).toBeCloseTo(Math.sqrt((24 - 1000 * 0.004 ** 2) / 999 / 1000), 6);
+    const ref = { epoch: 0, clean: 0.98, drift: 0.3 };
+    const cand = { epoch: 1, clean: 0.976, drift: 0.6 };
+    expect(keepsClean(cand, ref)).toBe(true);
+    expect(keepsClean({ ...cand, cleanSE: se }, ref)).toBe(false);
+    expect(selectCandidate(ref, [{ ...cand, cleanSE: se }]).verdict).toBe('no-repair');
+    expect(pairedStandardError(original, original)).toBe(0);
+  });
+});
+
+describe('blended candidates', () => {
+  it('are told apart from their epoch by the mix, in the rule and in their name', () => {
+    const ref = { epoch: 0, clean: 0.98, drift: 0.3 };
+    const s = selectCandidate(ref, [
+      { epoch: 1, mix: 0.5, clean: 0.978, drift: 0.5 },
+      { epoch: 1, mix: 1, clean: 0.96, drift: 0.7 }, // the whole epoch breaks the clean bound
+    ]);
+    expect([s.chosenEpoch, s.chosenMix]).toEqual([1, 0.5]);
+    expect(chosenCandidate(s)).toMatchObject({ mix: 0.5, drift: 0.5 });
+    expect(s.candidates.filter((c) => isChosen(s, c))).toHaveLength(1);
+    expect(chosenName(s)).toBe('epoch 1 at 50 %');
+    expect(candidateName({ epoch: 2 })).toBe('epoch 2');
+    expect(verdictText(s)).toMatch(/^repaired \(epoch 1 at 50 %: drifted validation 30\.0 % → 50\.0 %/);
   });
 });

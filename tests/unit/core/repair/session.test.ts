@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { RepairSession, isSearchable } from '../../../../src/core/repair/session';
+import { CANDIDATE_MIXES, chosenCandidate } from '../../../../src/core/repair/selection';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
 import { exportModel } from '../../../../src/core/model/export';
 import type { Json } from '../../../../src/core/model/topology';
@@ -77,7 +78,8 @@ describe('repair session', () => {
     const { selection } = derived;
     if (selection.verdict === 'repaired') {
       expect(derived.blockLayers.length).toBeGreaterThan(0);
-      const kept = selection.candidates.find((c) => c.epoch === selection.chosenEpoch)!;
+      const kept = chosenCandidate(selection);
+      expect(kept).not.toBe(selection.original);
       expect(kept.clean).toBeGreaterThanOrEqual(selection.original.clean - selection.tolerance);
       expect(kept.drift).toBeGreaterThan(selection.original.drift);
     } else {
@@ -106,7 +108,7 @@ describe('repair session', () => {
     const derived = await session.derive();
     const after = model.predict(x) as tf.Tensor;
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(before, after))).dataSync()[0])).toBe(0);
-    expect(derived.selection.candidates).toHaveLength(1);
+    expect(derived.selection.candidates).toHaveLength(CANDIDATE_MIXES.length);
     const exported = await exportModel(derived.model);
     const parsed = JSON.parse(exported.modelJson);
     const reloaded = await tf.loadLayersModel(tf.io.fromMemory(parsed.modelTopology, parsed.weightsManifest[0].weights, exported.weights.slice().buffer));

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import DropZone from '../../../../src/ui/components/DropZone.svelte';
-import type { PickedFile } from '../../../../src/ui/files';
+import type { FileRef, PickedFile } from '../../../../src/ui/files';
 
 afterEach(cleanup);
 
@@ -56,4 +56,21 @@ describe('DropZone', () => {
     expect(screen.queryByTestId('model-drop-folder-input')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Choose a folder…' })).toBeNull();
   });
+
+  it('with onFileRefs hands the files over unread, keeping folder paths, and an empty folder too (the receiver explains)', async () => {
+    const onFileRefs = vi.fn<(files: FileRef[]) => void>();
+    render(DropZone, { ...props, onFileRefs, testId: 'drift-drop' });
+    const input = screen.getByTestId('drift-drop-folder-input') as HTMLInputElement;
+    const png = file('1.png', [137, 80]);
+    Object.defineProperty(png, 'webkitRelativePath', { value: 'my-fog/7/1.png' });
+    Object.defineProperty(input, 'files', { value: [png], configurable: true });
+    await fireEvent.change(input);
+    await waitFor(() => expect(onFileRefs).toHaveBeenCalledTimes(1));
+    expect(onFileRefs.mock.calls[0][0]).toEqual([{ path: 'my-fog/7/1.png', file: png }]);
+    Object.defineProperty(input, 'files', { value: [], configurable: true });
+    await fireEvent.change(input);
+    await waitFor(() => expect(onFileRefs).toHaveBeenCalledTimes(2));
+    expect(onFileRefs.mock.calls[1][0]).toEqual([]);
+  });
 });
+

@@ -21,6 +21,19 @@ describe('lesson URL', () => {
   });
 });
 
+describe('lesson URL with the user\'s own drift set', () => {
+  it('records the drift set by name, count and content hash, and leaves them out when the drift is a corruption', () => {
+    const lesson = { ...DEFAULT_LESSON, driftName: 'my-fog', driftCount: 240, driftHash: 'sha256:00ff' };
+    const url = writeLesson(new URL('http://x/'), lesson);
+    expect([url.searchParams.get('drift'), url.searchParams.get('drift-count'), url.searchParams.get('drift-hash')]).toEqual(['my-fog', '240', 'sha256:00ff']);
+    expect(readLesson(url.search).lesson).toEqual(lesson);
+    // Back to a corruption: the count and hash go with the name.
+    const plain = writeLesson(url, { ...lesson, driftName: '' });
+    expect(['drift', 'drift-count', 'drift-hash'].map((k) => plain.searchParams.has(k))).toEqual([false, false, false]);
+    expect(readLesson(plain.search).lesson).toMatchObject({ driftName: '', driftCount: 0, driftHash: '' });
+  });
+});
+
 describe('batch size by backend', () => {
   it('adapts to the backend unless the URL fixed it', () => {
     const free = readLesson('?epochs=2');

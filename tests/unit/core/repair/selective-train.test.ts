@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { scoreCandidate, trainWithSelection, type ValidationData } from '../../../../src/core/repair/selective-train';
+import { CANDIDATE_MIXES, chosenCandidate, isChosen } from '../../../../src/core/repair/selection';
+import type { Split } from '../../../../src/core/search/batches';
+import type { LogitsFn } from '../../../../src/core/repair/train';
+
+/**
+ * A one-parameter "model": logits [b − x, 0] for an input x, so it predicts class 0 exactly when
+ * b > x. Clean images (label 1) have x spread over [0.1, 10]: raising b costs clean accuracy
+ * gradually. Drifted images (label 0) have x in [0, 1]: raising b repairs them gradually.
+ */
+function thresholds(from: number, to: number, n: number, label: number, isFailure?: boolean): Split {
+  const inputs = Float32Array.from({ length: n }, (_, i) => from + ((to - from) * (i + 0.5)) / n);
+  return { inputs, shape: [n, 1, 1, 1], labels: new Int32Array(n).fill(label), ...(isFailure ? { isFailure: new Uint8Array(n).fill(1) } : {}) };
+}
+
+describe('training with do-no-harm selection over epochs and blends', () => {
+  it('scores every epoch at every mix, keeps a blend when the whole epoch breaks the clean bound, and leaves exactly that candidate in the state', async () => {
+    const b = tf.variable(tf.scalar(0));
+    const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));
+    const validation: ValidationData = { clean: thresholds(0.1, 10, 1000, 1), drift: thresholds(0, 1, 1000, 0) };
+    const original = await scoreCandidate(forward, validation, 0);
+    expect(original).toMatchObject({ clean: 1, drift: 0 });
+    const epochs = 3;
+    const { selection } = await trainWithSelection({
+      forward,
+      variables: [b],
+      state: [b],
+      train: thresholds(0, 1, 100, 0, true),
+      validation,
+      original,
+      settings: { epochs, batchSize: 50, learningRate: 0.2, seed: 1, distillWeight: 0 },
+      phase: 'test',
+    });
+    expect(selection.candidates.map((c) => [c.epoch, c.mix])).toEqual(Array.from({ length: epochs }, (_, e) => CANDIDATE_MIXES.map((m) => [e + 1, m])).flat());
+    // Blending moves b along the line from its start: drift accuracy rises and clean falls with the mix.
+    const first = selection.candidates.filter((c) => c.epoch === 1);
+    for (let i = 1; i < first.length; i++) {
+      expect(first[i].drift).toBeGreaterThan(first[i - 1].drift);
+      expect(first[i].clean).toBeLessThanOrEqual(first[i - 1].clean);
+    }
+    // Every whole epoch overshoots the 0.5-point clean bound; a blend repairs within it.
+    expect(selection.candidates.filter((c) => c.mix === 1).every((c) => c.clean < original.clean - selection.tolerance)).toBe(true);
+    expect(selection.verdict).toBe('repaired');
+    expect(selection.chosenMix).toBeLessThan(1);
+    const kept = chosenCandidate(selection);
+    expect(isChosen(selection, kept)).toBe(true);
+    expect(selection.candidates.filter((c) => isChosen(selection, c))).toHaveLength(1);
+    expect(kept.clean).toBeGreaterThanOrEqual(original.clean - selection.tolerance);
+    const within = selection.candidates.filter((c) => c.clean >= original.clean - selection.tolerance);
+    expect(kept.drift).toBe(Math.max(...within.map((c) => c.drift)));
+    // The state is the kept blend, not the last epoch.
+    const now = await scoreCandidate(forward, validation, 0);
+    expect([now.clean, now.drift]).toEqual([kept.clean, kept.drift]);
+    b.dispose();
+  });
+
+  it('returns the state to the start when no candidate keeps clean accuracy', async () => {
+    const b = tf.variable(tf.scalar(0));
+    const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));
+    // Clean images sit right at the start, so any move of b breaks them.
+    const validation: ValidationData = { clean: thresholds(0.001, 0.1, 1000, 1), drift: thresholds(0, 1, 1000, 0) };
+    const original = await scoreCandidate(forward, validation, 0);
+    const { selection } = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, settings: { epochs: 2, batchSize: 50, learningRate: 0.5, seed: 1, distillWeight: 0 }, phase: 'test' });
+    expect(selection.verdict).toBe('no-repair');
+    expect(selection.chosenMix).toBe(1);
+    expect(chosenCandidate(selection)).toBe(selection.original);
+    expect(b.dataSync()[0]).toBe(0);
+    b.dispose();
+  });
+});
