@@ -3,8 +3,8 @@ import type { Page } from '@playwright/test';
 import { test, expect, openLab } from './fixtures';
 import { SMALL_LESSON, runDefaultLesson, type LessonStep } from './lesson';
 
-/** The page languages to check. 'ja' is added here when the i18n work (lang=ja in the URL) lands. */
-const LANGUAGES = ['en'] as const;
+/** The page languages to check (lang= in the URL). */
+const LANGUAGES = ['en', 'ja'] as const;
 
 /** What blocks a reader: axe's serious and critical findings, as short lines a failure message can show. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -27,7 +27,7 @@ for (const lang of LANGUAGES) {
         await expect(page.getByTestId('corruption-grid')).toBeVisible({ timeout: 60_000 });
       }
       found[step] = await seriousViolations(page);
-    });
+    }, { lang });
     expect(Object.keys(found)).toEqual(['model', 'data', 'localize', 'search', 'results', 'export']);
     expect(found).toEqual({ model: [], data: [], localize: [], search: [], results: [], export: [] });
   });
