@@ -74,31 +74,7 @@ export interface DeriveRequest {
 }
 
 /** Name prefix of the copied original block's layers inside the repaired block. */
-export const ORIGINAL_PREFIX = 'archrepair_original';
-
-/**
- * The fine-tune's state and what its blended candidates blend back to: the original model. The
- * copy of the original block and the layers around it blend towards their starting (original)
- * weights; the correction's output Conv1×1 towards zero, which scales the correction (its inner
- * layers follow the epoch: with zero output weights they do not matter).
- */
-export function blendableState(blockModel: tf.LayersModel, correctionLayer: string, host: tf.LayersModel | null): { state: tf.Variable[]; origin: (tf.Tensor | null)[] } {
-  const state: tf.Variable[] = [];
-  const origin: (tf.Tensor | null)[] = [];
-  for (const layer of blockModel.layers) {
-    for (const w of layer.weights) {
-      const v = w.read() as tf.Variable;
-      state.push(v);
-      origin.push(layer.name === correctionLayer ? tf.zerosLike(v) : layer.name.startsWith(ORIGINAL_PREFIX) ? v.clone() : null);
-    }
-  }
-  for (const w of host?.weights ?? []) {
-    const v = w.read() as tf.Variable;
-    state.push(v);
-    origin.push(v.clone());
-  }
-  return { state, origin };
-}
+const ORIGINAL_PREFIX = 'archrepair_original';
 
 /** S_w and S_α joined into one training split (both hold failures and clean examples). */
 export function joinSplits(a: Split, b: Split): Split {
@@ -169,12 +145,11 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   const blockLayerNames = new Set(req.graph.blocks[req.blockIndex].layers);
   const hostVariables = host ? [...new Set([...graphLayers(host, req.graph)].filter(([name]) => !blockLayerNames.has(name)).flatMap(([, l]) => l.trainableWeights.map((w) => w.read() as tf.Variable)))] : [];
   await normalise();
-  const blend = blendableState(blockModel, correction!.sourceLayer.name, host);
   const { losses, selection } = await trainWithSelection({
     forward,
     trainingLoss,
     variables: [...blockVariables, ...hostVariables],
-    ...blend,
+    state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],
     train: data.train,
     validation: data.validation,
     original: req.original,
@@ -182,7 +157,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     phase: req.finetune.scope === 'network' ? 'fine-tuning the derived block and the network' : 'fine-tuning the derived block',
     cancel: req.cancel,
     onProgress: req.onProgress,
-  }).finally(() => tf.dispose(blend.origin.filter((t): t is tf.Tensor => t !== null)));
+  });
   hostSplit?.dispose();
   const params = blockModel.countParams();
   if (selection.verdict === 'no-repair') {

@@ -119,7 +119,7 @@ export const ENGLISH_VERDICT_WORDS: VerdictWords = {
   noRepair: ({ drift, clean, tolerance }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin); the original model is kept`,
 };
 
-/** 'epoch 3', or 'epoch 3 at 50 %' for a candidate blended halfway back to the original. */
+/** 'epoch 3', or 'epoch 3 at 50 %' for a candidate that keeps half of its epoch's change. */
 export function candidateName(c: { epoch: number; mix?: number }, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
   const mix = c.mix ?? 1;
   return words.candidate({ epoch: c.epoch, mix, percent: Math.round(100 * mix) });

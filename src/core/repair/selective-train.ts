@@ -23,12 +23,6 @@ export interface SelectiveTrainRequest {
   variables: tf.Variable[];
   /** What a candidate is: the trained variables (and any other state a method's candidate holds). */
   state: tf.Variable[];
-  /**
-   * Where the blended candidates blend back to, per state variable: the original model's value
-   * (e.g. zero for a correction's output weights), or null for a variable that follows the
-   * epoch. Absent: the state when training began (the original model, for a weight repair).
-   */
-  origin?: (tf.Tensor | null)[];
   train: Split;
   validation: ValidationData;
   /** The original model's validation accuracies (candidate epoch 0). */
@@ -59,8 +53,8 @@ export function correctness(predicted: ArrayLike<number>, labels: ArrayLike<numb
 
 /**
  * Trains with the repair loss (repair-loss.ts) and applies the do-no-harm rule (selection.ts)
- * after every epoch to the epoch's weights and their blends back towards the original model
- * (CANDIDATE_MIXES, `origin`); training itself continues from the epoch's own weights. On return the
+ * after every epoch to the epoch's weights and their blends with the starting weights
+ * (CANDIDATE_MIXES); training itself continues from the epoch's own weights. On return the
  * state holds the chosen candidate; when the rule keeps the original, the state is back where
  * it started.
  */
@@ -68,7 +62,6 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
   const snapshot = () => req.state.map((v) => v.clone());
   const restore = (values: tf.Tensor[]) => req.state.forEach((v, i) => v.assign(values[i]));
   const initial = snapshot();
-  const origin = req.origin ?? initial;
   let best: { score: CandidateScore; values: tf.Tensor[] } = { score: req.original, values: initial };
   const candidates: CandidateScore[] = [];
   try {
@@ -79,10 +72,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
         const trained = snapshot();
         for (const mix of CANDIDATE_MIXES) {
           if (mix === 1) restore(trained);
-          else tf.tidy(() => req.state.forEach((v, i) => {
-            const from = origin[i];
-            v.assign(from ? from.add(trained[i].sub(from).mul(mix)) : trained[i]);
-          }));
+          else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
           const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
           candidates.push(score);
           if (isBetterCandidate(score, best.score, req.original)) {

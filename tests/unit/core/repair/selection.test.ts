@@ -64,6 +64,6 @@ describe('blended candidates', () => {
     expect(s.candidates.filter((c) => isChosen(s, c))).toHaveLength(1);
     expect(chosenName(s)).toBe('epoch 1 at 50 %');
     expect(candidateName({ epoch: 2 })).toBe('epoch 2');
-    expect(verdictText(s)).toMatch(/^repaired \(epoch 1 at 50 %: drifted validation 30\.0 % → 50\.0 %/);
+    expect(verdictText(s)).toMatch(/^repaired \(epoch 1 at 50 %: drifted validation 30\.0 ?% → 50\.0 ?%/);
   });
 });
