@@ -15,6 +15,9 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${PORT}`,
     browserName: 'chromium',
+    // Routing (fixtures.ts) cannot see what a service worker answers, and a cached app would hide
+    // server changes between specs; offline.spec.ts allows the service worker for itself.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: CHROMIUM_PATH,
       // See TFJS-NOTES: WebGPU needs the unsafe flag headless (SwiftShader adapter); the

@@ -1,5 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 
 // Cross-origin isolation lets tfjs-backend-wasm use threads (SharedArrayBuffer).
@@ -8,6 +9,25 @@ const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/**
+ * Offline after the first visit: the service worker (src/sw/sw.ts) precaches everything the
+ * lesson loads. The datasets (7.5 MiB) and the tfjs worker chunk are far above Workbox's 2 MiB
+ * default, hence the larger limit. Registered in production builds only (src/ui/state/offline.svelte.ts).
+ */
+const serviceWorker = VitePWA({
+  strategies: 'injectManifest',
+  srcDir: 'src/sw',
+  filename: 'sw.ts',
+  registerType: 'prompt',
+  injectRegister: false,
+  manifest: false,
+  injectManifest: {
+    globPatterns: ['**/*.{html,js,css,wasm,json,bin,idx,svg,png,ico}'],
+    maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+  },
+  devOptions: { enabled: false },
+});
 
 /**
  * How the message catalogue (messages/en.json, messages/ja.json) compiles to typed message
@@ -27,7 +47,7 @@ export const PARAGLIDE_OPTIONS = {
 const COMPONENT_TESTS = 'tests/unit/ui/**/*.dom.test.ts';
 
 export default defineConfig({
-  plugins: [svelte(), paraglideVitePlugin(PARAGLIDE_OPTIONS)],
+  plugins: [svelte(), paraglideVitePlugin(PARAGLIDE_OPTIONS), serviceWorker],
   worker: {
     format: 'es',
     // tfjs-backend-wasm starts its pthread workers from `factory.toString()`. Oxc's compressor

@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './theme.css';
+import './presenter.css';
 import { applyInitialLocale } from './i18n/locale.svelte';
 
 applyInitialLocale();

@@ -64,7 +64,7 @@ export const OP_FAMILY_STYLE: Record<OpFamily, SeriesStyle> = {
   pool: { color: PALETTE.orange, dash: [3, 3] },
   sep_conv: { color: PALETTE.blue, dash: [] },
   dil_conv: { color: PALETTE.purple, dash: [10, 3, 2, 3] },
-  other: { color: PALETTE.black, dash: [] },
+  other: { color: PALETTE.black, dash: [6, 2, 2, 2, 2, 2] },
 };
 
 /** The family of a DARTS op name such as 'sep_conv_3x3' or 'max_pool_3x3'. */

@@ -28,8 +28,8 @@ export const test = base.extend<{ foreignRequests: string[] }>({
 
 export { expect };
 
-/** Opens the lab and waits until the worker has chosen a backend. */
+/** Opens the lab and waits until the worker has chosen a backend (the badge reads "backend:", or "バックエンド:" with lang=ja). */
 export async function openLab(page: Page, query = ''): Promise<void> {
   await page.goto(`/${query}`);
-  await expect(page.getByTestId('backend')).toContainText('backend:', { timeout: 60_000 });
+  await expect(page.getByTestId('backend')).toContainText(/backend:|バックエンド:/, { timeout: 60_000 });
 }

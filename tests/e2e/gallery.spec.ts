@@ -61,8 +61,9 @@ test('the gallery renders every viz component, and the scrubber and keyboard sel
   await expect(cell.locator('svg.graph')).toContainText('input');
   await expect(cell.locator('svg.graph')).toContainText('output');
   expect(await cell.locator('svg path.edge').count()).toBeGreaterThanOrEqual(5);
+  // A block button is named by its visible text (block name first, then rank, shape, params and score).
   const blocks = page.getByTestId('block-diagram');
-  await expect(blocks.getByRole('button', { name: /^conv unit 1,/ })).toBeVisible();
+  await expect(blocks.getByRole('button', { name: /^conv unit 1(?!\d)/ })).toBeVisible();
   await expect(blocks.locator('g.block')).toHaveCount(4);
   await expect(blocks.locator('svg.graph')).toContainText('params');
 
@@ -80,8 +81,8 @@ test('the gallery renders every viz component, and the scrubber and keyboard sel
 
   // Keyboard: Tab to a block, Enter selects it (callback + highlight), then expand its layers.
   await expect(page.getByTestId('selected-block')).toHaveText('Selected: none');
-  const second = blocks.getByRole('button', { name: /^conv unit 2,/ });
-  await blocks.getByRole('button', { name: /^conv unit 1,/ }).focus();
+  const second = blocks.getByRole('button', { name: /^conv unit 2(?!\d)/ });
+  await blocks.getByRole('button', { name: /^conv unit 1(?!\d)/ }).focus();
   await page.keyboard.press('Tab');
   await expect(second).toBeFocused();
   await page.keyboard.press('Enter');
@@ -93,7 +94,7 @@ test('the gallery renders every viz component, and the scrubber and keyboard sel
   await page.keyboard.press('Space');
   await expect(page.getByTestId('selected-block')).toHaveText('Selected: head');
   await expect(second).toHaveAttribute('aria-pressed', 'false');
-  await blocks.getByRole('button', { name: /^residual 1,/ }).click();
+  await blocks.getByRole('button', { name: /^residual 1(?!\d)/ }).click();
   await page.getByTestId('expand-block').click();
   const layers = page.getByTestId('layer-graph');
   await expect(layers.locator('g.layer')).toHaveCount(6);

@@ -148,7 +148,7 @@ export class LabState {
   /** A lesson link names a drift set: reopen it from this browser's cache, or say to drop it. */
   private async reopenDriftSet(): Promise<void> {
     const { driftName, driftCount, driftHash } = this.lesson;
-    const view = await this.busy('opening your drift set', () => this.api.openCachedDriftSet(driftName, driftHash));
+    const view = await this.busy(m.phase_opening_drift_set(), () => this.api.openCachedDriftSet(driftName, driftHash));
     if (view) this.driftSet = view;
     else this.addNotice({ id: `drift-set-${driftName}`, text: () => m.notice_drop_drift_set({ name: driftName, count: driftCount }) });
   }
@@ -274,7 +274,7 @@ export class LabState {
   async collectFailures(): Promise<void> {
     this.clearRepair();
     if (this.driftSource === 'own' && !this.driftSet) {
-      this.showError({ message: 'The drift is set to your own drifted images, but none are dropped yet.', field: 'drift set', fix: 'Drop a folder of labelled drifted images under "my own drifted images", or choose a corruption.' });
+      this.showError({ message: m.err_no_drift_set(), field: 'drift set', fix: m.err_no_drift_set_fix() });
       return;
     }
     const settings = $state.snapshot(this.lesson);

@@ -18,6 +18,11 @@ Chart.defaults.maintainAspectRatio = false;
 
 export { Chart };
 
+/** Scales chart text (projector mode); charts created afterwards use it, so callers re-create theirs. */
+export function setChartTextScale(scale: number): void {
+  Chart.defaults.font.size = Math.round(SIZES.fontPx * scale);
+}
+
 /** A label for each matrix cell: text and its colour, or null to leave the cell blank. */
 export type CellLabel = (datasetIndex: number, index: number) => { text: string; color: string } | null;
 
@@ -30,7 +35,7 @@ export function cellLabelPlugin(label: CellLabel): Plugin<ChartType> {
       ctx.save();
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.font = `${SIZES.fontPx - 1}px system-ui, sans-serif`;
+      ctx.font = `${(Chart.defaults.font.size ?? SIZES.fontPx) - 1}px system-ui, sans-serif`;
       chart.data.datasets.forEach((_, d) => {
         chart.getDatasetMeta(d).data.forEach((element, i) => {
           const cell = label(d, i);
