@@ -23,6 +23,11 @@ export interface OwnershipOptions {
   leaseMs?: number;
   /** Heartbeat period in lease mode (ms, default leaseMs / 3; 0 = no timer, call heartbeatSession). */
   heartbeatMs?: number;
+  /**
+   * How long a Web Locks claim keeps asking before it says the session is taken (ms, default
+   * 3 000): right after a reload the browser may not yet have freed the dead page's lock.
+   */
+  lockWaitMs?: number;
 }
 
 interface Hold {
@@ -76,13 +81,19 @@ export async function claimSession(db: LabDb, id: string, tabId: string, options
   if (locks) {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const granted = await new Promise<boolean>((resolve, reject) => {
+    const ask = () => new Promise<boolean>((resolve, reject) => {
       locks.request(`archrepair-session:${id}`, { ifAvailable: true }, (lock) => {
         resolve(lock !== null);
         // Returning the pending promise keeps the lock until releaseSession resolves it.
         return lock !== null ? held : undefined;
       }).catch(reject);
     });
+    const deadline = Date.now() + (options.lockWaitMs ?? 3_000);
+    let granted = await ask();
+    while (!granted && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      granted = await ask();
+    }
     if (!granted) return busy(await ownerOf(db, id));
     holds.set(holdKey(id, tabId), { release, timer: null });
     // The lock decides; the record only names the owner for other tabs.

@@ -26,13 +26,24 @@ describe.each(BACKENDS)('two tabs on one session ($name)', ({ open }) => {
     const locks = fakeLocks();
     expect(await claimSession(db, 's', 'tab-A', { locks })).toEqual({ owned: true, via: 'web-locks' });
     expect(await claimSession(db, 's', 'tab-A', { locks })).toEqual({ owned: true, via: 'web-locks' });
-    const second = await claimSession(db, 's', 'tab-B', { locks });
+    const second = await claimSession(db, 's', 'tab-B', { locks, lockWaitMs: 0 });
     expect(second).toMatchObject({ owned: false, ownerTabId: 'tab-A' });
     expect(second.owned ? '' : second.reason).toMatch(/open in another tab \(tab-A\)/);
     await releaseSession(db, 's', 'tab-A');
     expect((await getSession(db, 's')).session!.owner).toBeNull();
     expect(await claimSession(db, 's', 'tab-B', { locks })).toEqual({ owned: true, via: 'web-locks' });
     await releaseSession(db, 's', 'tab-B');
+  });
+
+  it('with Web Locks: a claim waits a moment for a lock a reloaded page has not yet let go of', async () => {
+    const db = await open();
+    await createSession(db, newSession('s'));
+    const locks = fakeLocks();
+    expect(await claimSession(db, 's', 'dead-page', { locks })).toEqual({ owned: true, via: 'web-locks' });
+    const freed = new Promise((r) => setTimeout(r, 300)).then(() => releaseSession(db, 's', 'dead-page'));
+    expect(await claimSession(db, 's', 'new-page', { locks, lockWaitMs: 2_000 })).toEqual({ owned: true, via: 'web-locks' });
+    await freed;
+    await releaseSession(db, 's', 'new-page');
   });
 
   it('without Web Locks: a lease with heartbeat, taken over only after it lapses', async () => {
