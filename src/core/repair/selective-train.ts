@@ -70,17 +70,20 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
       ...req.settings,
       onEpochEnd: async (epoch) => {
         const trained = snapshot();
-        for (const mix of CANDIDATE_MIXES) {
-          if (mix === 1) restore(trained);
-          else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
-          const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
-          candidates.push(score);
-          if (isBetterCandidate(score, best.score, req.original)) {
-            if (best.values !== initial) tf.dispose(best.values);
-            best = { score, values: snapshot() };
+        try {
+          for (const mix of CANDIDATE_MIXES) {
+            if (mix === 1) restore(trained);
+            else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
+            const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
+            candidates.push(score);
+            if (isBetterCandidate(score, best.score, req.original)) {
+              if (best.values !== initial) tf.dispose(best.values);
+              best = { score, values: snapshot() };
+            }
           }
+        } finally {
+          tf.dispose(trained);
         }
-        tf.dispose(trained);
       },
     }, req.phase, req.cancel, req.onProgress);
     restore(best.values);
