@@ -55,3 +55,12 @@ export function directional(f: () => tf.Scalar, variable: tf.Variable, seed: num
 export function relativeError({ analytic, numeric }: DirectionalResult): number {
   return Math.abs(analytic - numeric) / Math.max(0.05, Math.abs(analytic), Math.abs(numeric));
 }
+
+/** Largest absolute elementwise difference. */
+export const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
+
+/** Batch-statistics normalisation over N,H,W by autodiff through tf.moments: the reference for a non-affine BN in training. */
+export const normalizeReference = (t: tf.Tensor4D): tf.Tensor4D => {
+  const { mean, variance } = tf.moments(t, [0, 1, 2]);
+  return t.sub(mean).div(variance.add(1e-5).sqrt());
+};

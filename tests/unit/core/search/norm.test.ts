@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch } from '../../../../src/core/search/ops/norm';
 import { batchNorm } from '../../../../src/core/search/ops/op';
-import { randomTensor } from './gradcheck';
+import { maxAbsDiff, normalizeReference, randomTensor } from './gradcheck';
 
 let before = 0;
 beforeAll(async () => {
@@ -11,13 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
-
-/** The reference: autodiff through tf.moments, as the search's BN computed it before norm.ts. */
-const reference = (x: tf.Tensor4D): tf.Tensor4D => {
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  return x.sub(mean).div(variance.add(1e-5).sqrt());
-};
 
 describe('normalizeBatch (one op with its own gradient)', () => {
   it.each([
@@ -28,14 +21,14 @@ describe('normalizeBatch (one op with its own gradient)', () => {
     const x = tf.tidy(() => randomTensor(shape, seed, 2).add(0.5)) as tf.Tensor4D;
     const w = randomTensor(shape, seed + 10);
     const ours = tf.tidy(() => normalizeBatch(x, 1e-5));
-    const ref = tf.tidy(() => reference(x));
+    const ref = tf.tidy(() => normalizeReference(x));
     expect(maxAbsDiff(ours, ref)).toBeLessThan(1e-4);
     const gOurs = tf.grad((t: tf.Tensor) => tf.sum(normalizeBatch(t as tf.Tensor4D, 1e-5).mul(w)))(x);
-    const gRef = tf.grad((t: tf.Tensor) => tf.sum(reference(t as tf.Tensor4D).mul(w)))(x);
+    const gRef = tf.grad((t: tf.Tensor) => tf.sum(normalizeReference(t as tf.Tensor4D).mul(w)))(x);
     expect(maxAbsDiff(gOurs, gRef)).toBeLessThan(1e-4);
     // A loss that is not linear in y (the gradient's mean(dy·y) term matters).
     const g2Ours = tf.grad((t: tf.Tensor) => tf.sum(tf.square(normalizeBatch(t as tf.Tensor4D, 1e-5).mul(w))))(x);
-    const g2Ref = tf.grad((t: tf.Tensor) => tf.sum(tf.square(reference(t as tf.Tensor4D).mul(w))))(x);
+    const g2Ref = tf.grad((t: tf.Tensor) => tf.sum(tf.square(normalizeReference(t as tf.Tensor4D).mul(w))))(x);
     expect(maxAbsDiff(g2Ours, g2Ref)).toBeLessThan(1e-4);
     tf.dispose([x, w, ours, ref, gOurs, gRef, g2Ours, g2Ref]);
   });
@@ -63,7 +56,7 @@ describe('batchNorm op on normalizeBatch', () => {
     const [gamma, beta] = bn.variables;
     const f = () => tf.sum(bn.apply(x as tf.Tensor4D, true).mul(w)) as tf.Scalar;
     const { value, grads } = tf.variableGrads(f, [x, gamma, beta]);
-    const fRef = () => tf.sum(reference(x as tf.Tensor4D).mul(gamma).add(beta).mul(w)) as tf.Scalar;
+    const fRef = () => tf.sum(normalizeReference(x as tf.Tensor4D).mul(gamma).add(beta).mul(w)) as tf.Scalar;
     const ref = tf.variableGrads(fRef, [x, gamma, beta]);
     expect(Math.abs(value.dataSync()[0] - ref.value.dataSync()[0])).toBeLessThan(1e-4);
     for (const v of [x, gamma, beta]) expect(maxAbsDiff(grads[v.name], ref.grads[v.name])).toBeLessThan(1e-4);

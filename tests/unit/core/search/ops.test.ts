@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { OPS, PRIMITIVES, createSearchOp, isPrimitiveSubset } from '../../../../src/core/search/ops';
 import { createRng } from '../../../../src/core/random';
-import { directional, randomTensor, relativeError, separatedTensor } from './gradcheck';
+import { directional, maxAbsDiff, normalizeReference, randomTensor, relativeError, separatedTensor } from './gradcheck';
 
 let before = 0;
 beforeAll(async () => {
@@ -11,13 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
-
-/** Batch-statistics normalisation over N,H,W, the reference for a non-affine BN in training. */
-const normalize = (t: tf.Tensor4D): tf.Tensor4D => {
-  const { mean, variance } = tf.moments(t, [0, 1, 2]);
-  return t.sub(mean).div(variance.add(1e-5).sqrt());
-};
 
 describe('op table', () => {
   it('has exactly the DARTS primitives in DARTS order', () => {
@@ -70,7 +63,7 @@ describe('op table', () => {
         const padded = tf.relu(x).pad([[0, 0], pad, pad, [0, 0]]) as tf.Tensor4D;
         const full = tf.depthwiseConv2d(padded, depthwiseKernel, 1, 'valid', 'NHWC', [2, 2]);
         const strided = tf.stridedSlice(full, [0, 0, 0, 0], full.shape, [1, stride, stride, 1]) as tf.Tensor4D;
-        return normalize(tf.conv2d(strided, pointwise, 1, 'valid'));
+        return normalizeReference(tf.conv2d(strided, pointwise, 1, 'valid'));
       });
       const ours = tf.tidy(() => op.apply(x, true));
       expect(ours.shape).toEqual(reference.shape);
@@ -92,7 +85,7 @@ describe('op table', () => {
         const oddRaw = tf.stridedSlice(r, [0, 1, 1, 0], [2, size, size, 4], [1, 2, 2, 1]) as tf.Tensor4D;
         const missing = side - oddRaw.shape[1];
         const odd = oddRaw.pad([[0, 0], [0, missing], [0, missing], [0, 0]]) as tf.Tensor4D;
-        return normalize(tf.concat([tf.conv2d(even, a, 1, 'valid'), tf.conv2d(odd, b, 1, 'valid')], 3));
+        return normalizeReference(tf.concat([tf.conv2d(even, a, 1, 'valid'), tf.conv2d(odd, b, 1, 'valid')], 3));
       });
       const ours = tf.tidy(() => op.apply(x, true));
       expect(maxAbsDiff(ours, reference)).toBeLessThan(1e-4);
