@@ -11,7 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
-
 describe('normalizeBatch (one op with its own gradient)', () => {
   it.each([
     [[4, 5, 5, 3], 1],
