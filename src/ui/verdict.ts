@@ -55,6 +55,16 @@ export function candidateRows(selection: Selection): CandidateRow[] {
   return [row(selection.original, true), ...selection.candidates.map((c) => row(c, false))];
 }
 
+/**
+ * How far the repaired model's held-out clean accuracy lies below the original's beyond the
+ * tolerance the selection promised on validation images (null when within it): the Results step
+ * says so, so a model worse on unseen clean images is never shown as a plain repair.
+ */
+export function heldOutCleanShortfall(before: number, after: number, tolerance: number): number | null {
+  const drop = before - after;
+  return drop > tolerance + 1e-12 ? drop : null;
+}
+
 /** Tolerance in points, e.g. '0.5'. */
 export function tolerancePoints(selection: Selection): string {
   return formatFixed(100 * selection.tolerance, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HARM_FLAG, candidateRows, chosenCandidate, exportWording, isHarmful, methodVerdict, pointsChange } from '../../../src/ui/verdict';
+import { HARM_FLAG, candidateRows, heldOutCleanShortfall, chosenCandidate, exportWording, isHarmful, methodVerdict, pointsChange } from '../../../src/ui/verdict';
 import { keptSelection, repairedSelection } from './steps/verdict-fixtures';
 
 describe('verdict wording', () => {
@@ -31,5 +31,13 @@ describe('verdict wording', () => {
     const repaired = exportWording('repaired', 'mnist-cnn');
     expect(repaired.heading).toMatch(/repaired/);
     expect(repaired.base).toBe('mnist-cnn-repaired');
+  });
+});
+
+describe('held-out clean shortfall', () => {
+  it('is the drop beyond the tolerance, or null within it', () => {
+    expect(heldOutCleanShortfall(0.98, 0.975, 0.005)).toBeNull();
+    expect(heldOutCleanShortfall(0.98, 0.99, 0.005)).toBeNull();
+    expect(heldOutCleanShortfall(0.98, 0.973, 0.005)).toBeCloseTo(0.007, 9);
   });
 });

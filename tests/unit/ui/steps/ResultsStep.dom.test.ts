@@ -47,6 +47,19 @@ describe('ResultsStep verdict', () => {
     expect(screen.getByTestId('harm-summary').getAttribute('data-harmed')).toBe('1');
   });
 
+  it('cautions when the kept repair lost more clean accuracy on held-out images than its validation bound allowed', () => {
+    const r = resultsView('repaired');
+    render(ResultsStep, { lab: stubLab(r) });
+    // −0.5 point on held-out clean images is within the 0.5-point bound: no caution.
+    expect(screen.queryByTestId('held-out-clean-caution')).toBeNull();
+    cleanup();
+    const worse = resultsView('repaired');
+    const clean = worse.original.rows.findIndex((x) => x.label === 'clean');
+    worse.repaired.rows[clean] = { ...worse.repaired.rows[clean], accuracy: worse.original.rows[clean].accuracy - 0.012 };
+    render(ResultsStep, { lab: stubLab(worse) });
+    expect(screen.getByTestId('held-out-clean-caution').textContent).toMatch(/1\.2 points below the original, more than the 0\.5-point bound/);
+  });
+
   it('says plainly when no repair kept clean accuracy and that before and after are the same model', () => {
     const r = resultsView('no-repair');
     render(ResultsStep, { lab: stubLab(r) });
