@@ -99,7 +99,8 @@ export function joinSplits(a: Split, b: Split): Split {
  * Derivation with parameter inheritance (our addition, DESIGN §4): the genotype becomes a block
  * of standard Keras layers that computes the original block (fresh copies of its layers) plus
  * the derived cell's correction, every cell layer starting from the supernet's weights of the
- * same op on the same edge (its α weight folded in). It is fine-tuned — alone on the cached block
+ * same op on the same edge (its α weight folded in) and the correction's output Conv1×1 from
+ * zero, so the fine-tune starts from exactly the original model. It is fine-tuned — alone on the cached block
  * inputs (scope 'block'), or with a copy of every layer around it on images (scope 'network') —
  * with the correction penalty, its BN statistics first recomputed exactly on the training rows,
  * and the do-no-harm rule picks the epoch or keeps the original model.
@@ -116,6 +117,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     seed: req.seed,
     base: copyBlock(req.model, req.graph, req.blockIndex, ORIGINAL_PREFIX),
     inherit: req.inherit,
+    restartCorrection: true,
     onCorrection: (sym) => (correction = sym),
   });
   let correction: tf.SymbolicTensor | null = null;

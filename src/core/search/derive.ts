@@ -31,6 +31,14 @@ export interface DerivedBlockSpec {
   /** Receives the correction tensor (before it is added to `base`), e.g. to expose it as an output. */
   onCorrection?: (correction: Sym) => void;
   /**
+   * Correction mode with inheritance: the correction's Conv1×1 starts at zero again instead of
+   * the supernet's, so the derived model computes exactly the original before the fine-tune
+   * (only the cell's inner layers carry what the search learnt). The repair restarts it: on the
+   * development drifts the inherited projection carried the search's over-fitted correction into
+   * every candidate (DESIGN §4).
+   */
+  restartCorrection?: boolean;
+  /**
    * Parameter inheritance: the supernet the genotype came from and its α column order. Every
    * derived layer then starts with the weights (and BN running statistics) of the same op on the
    * same edge of the supernet instead of a fresh initialisation.
@@ -180,7 +188,7 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
     if (spec.base) {
       const project = inherited?.parts.project ?? undefined;
       const zeros = () => [tf.zeros([1, 1, kept.length * channels, cout]), tf.zeros([cout])];
-      const corrected = call(tf.layers.conv2d({ filters: cout, kernelSize: 1, padding: 'same', useBias: true, name: name('correction') }), out, () => (project ? [project.variables[0], project.variables[1]] : zeros()));
+      const corrected = call(tf.layers.conv2d({ filters: cout, kernelSize: 1, padding: 'same', useBias: true, name: name('correction') }), out, () => (project && !spec.restartCorrection ? [project.variables[0], project.variables[1]] : zeros()));
       spec.onCorrection?.(corrected);
       out = call(tf.layers.add({ name: name('add') }), [spec.base(input), corrected]);
     } else {
