@@ -22,7 +22,7 @@ import { verdictText } from '../core/repair/selection';
 import { BASELINE_NAMES, type BaselineName } from '../core/repair/baselines';
 import { bundledTrainingSplitOf } from '../core/data/training-splits';
 import { runRepairPipeline } from '../core/repair/pipeline';
-import { reportMarkdown } from '../core/repair/report';
+import { ENGLISH_REPORT_WORDS, reportMarkdown, reportStanding } from '../core/repair/report';
 import type { Progress } from '../core/types';
 import { parseArgs, usage, UsageError, runWhenEntry } from './args';
 import { loadRepairSet } from './datasets';
@@ -148,6 +148,8 @@ async function main(argv: string[]): Promise<number> {
   for (const file of exported.files) await writeFile(join(out, file.name), file.bytes);
   console.log(`\nArchRepair: ${verdictText(derived.selection)}.`);
   if (derived.selection.verdict === 'no-repair') console.log('The model written is the original, unchanged: it is not a repair.');
+  const { shortfall } = reportStanding(report, derived.selection.verdict);
+  if (shortfall !== null) console.log(ENGLISH_REPORT_WORDS.cleanShortfall({ points: (100 * shortfall).toFixed(1), tolerance: (100 * derived.selection.tolerance).toFixed(1) }));
   console.log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s. Report and repaired model written to ${out}`);
   session.dispose();
   model.dispose();

@@ -3,8 +3,8 @@
  * evaluation set in points and the 2-point harm flag. No tfjs here (selection.ts and report.ts
  * import none), so the steps and their tests can use it.
  */
-import { HARM_FLAG } from '../core/repair/report';
-import { candidateName, chosenName, isChosen, keepsClean, type CandidateScore, type RepairVerdict, type Selection } from '../core/repair/selection';
+import { HARM_FLAG, type RepairStanding } from '../core/repair/report';
+import { candidateName, chosenName, isChosen, keepsClean, type CandidateScore, type Selection } from '../core/repair/selection';
 import { m } from '../paraglide/messages';
 import { formatFixed, formatPercent } from './format';
 import { pageVerdictWords } from './i18n/report-words';
@@ -17,6 +17,7 @@ export function candidateLabel(c: { epoch: number; mix?: number }): string {
 }
 
 export { HARM_FLAG };
+export { heldOutCleanShortfall, repairStanding, type RepairStanding } from '../core/repair/report';
 
 /** Accuracy in [0, 1] as a percentage with one decimal ('–' when unknown). */
 export function pct(v: number | null | undefined): string {
@@ -55,16 +56,6 @@ export function candidateRows(selection: Selection): CandidateRow[] {
   return [row(selection.original, true), ...selection.candidates.map((c) => row(c, false))];
 }
 
-/**
- * How far the repaired model's held-out clean accuracy lies below the original's beyond the
- * tolerance the selection promised on validation images (null when within it): the Results step
- * says so, so a model worse on unseen clean images is never shown as a plain repair.
- */
-export function heldOutCleanShortfall(before: number, after: number, tolerance: number): number | null {
-  const drop = before - after;
-  return drop > tolerance + 1e-12 ? drop : null;
-}
-
 /** Tolerance in points, e.g. '0.5'. */
 export function tolerancePoints(selection: Selection): string {
   return formatFixed(100 * selection.tolerance, 1);
@@ -76,15 +67,28 @@ export function methodVerdict(selection: Selection | null): string {
   return selection.verdict === 'no-repair' ? m.method_original_kept() : m.method_repaired_epoch({ candidate: chosenName(selection, pageVerdictWords()) });
 }
 
-/** What the Export step calls the model it hands out (`base` and `folder` name files, so they stay English). */
-export function exportWording(verdict: RepairVerdict | null, modelName: string): { heading: string; save: string; base: string; folder: string; intro: string } {
-  if (verdict === 'no-repair') {
+/**
+ * What the Export step calls the model it hands out (`base` and `folder` name files, so they stay
+ * English): the unchanged original, a candidate that broke the clean bound on held-out images
+ * (`shortfall`, a fraction), or the repaired model.
+ */
+export function exportWording(standing: RepairStanding | null, modelName: string, shortfall: number | null = null): { heading: string; save: string; base: string; folder: string; intro: string } {
+  if (standing === 'no-repair') {
     return {
       heading: m.export_heading_unchanged({ reason: m.export_no_repair_reason() }),
       save: m.export_save_unchanged(),
       base: `${modelName}-unchanged`,
       folder: 'unchanged',
       intro: m.export_intro_unchanged(),
+    };
+  }
+  if (standing === 'clean-shortfall') {
+    return {
+      heading: m.export_heading_candidate({ points: formatFixed(100 * (shortfall ?? 0), 1) }),
+      save: m.export_save_candidate(),
+      base: `${modelName}-candidate`,
+      folder: 'candidate',
+      intro: m.export_intro_candidate(),
     };
   }
   return {

@@ -37,6 +37,40 @@ export interface RepairReport {
 export const HARM_FLAG = 0.02;
 
 /**
+ * How the page, the CLI and the report present ArchRepair's model once it is evaluated on
+ * held-out images: 'clean-shortfall' is a model the selection kept on validation images whose
+ * held-out clean accuracy lies further below the original's than the selection's tolerance. It
+ * is never presented as repaired (do no harm), only as a candidate.
+ */
+export type RepairStanding = RepairVerdict | 'clean-shortfall';
+
+/**
+ * How far the held-out clean accuracy `after` lies below `before` beyond `tolerance` (the drop,
+ * as a fraction), or null when within it.
+ */
+export function heldOutCleanShortfall(before: number, after: number, tolerance: number): number | null {
+  const drop = before - after;
+  return drop > tolerance + 1e-12 ? drop : null;
+}
+
+/** The standing of a selected model from its and the original's held-out rows, with the clean shortfall when there is one. */
+export function repairStanding(original: { rows: readonly AccuracyRow[] }, repaired: { rows: readonly AccuracyRow[]; selection?: Selection | null }): { standing: RepairStanding; shortfall: number | null } {
+  const selection = repaired.selection;
+  if (!selection) return { standing: 'repaired', shortfall: null };
+  if (selection.verdict === 'no-repair') return { standing: 'no-repair', shortfall: null };
+  const i = original.rows.findIndex((row) => row.label === 'clean');
+  const shortfall = i >= 0 && repaired.rows[i] ? heldOutCleanShortfall(original.rows[i].accuracy, repaired.rows[i].accuracy, selection.tolerance) : null;
+  return { standing: shortfall === null ? 'repaired' : 'clean-shortfall', shortfall };
+}
+
+/** The standing of ArchRepair's model in a report, with its held-out clean shortfall: `verdict` (its selection's) until the report holds held-out results. */
+export function reportStanding(r: Pick<RepairReport, 'results'>, verdict: RepairVerdict): { standing: RepairStanding; shortfall: number | null } {
+  const original = r.results.find((m) => m.name === 'original');
+  const archrepair = r.results.find((m) => m.name === 'archrepair');
+  return original && archrepair?.selection ? repairStanding(original, archrepair) : { standing: verdict, shortfall: null };
+}
+
+/**
  * The words of the Markdown report, one function per sentence or table label, so the page can
  * write the report in the UI language; the CLI uses ENGLISH_REPORT_WORDS. Tables of scores keep
  * their plain decimals in every language.
@@ -67,6 +101,8 @@ export interface ReportWords {
   cellEdge: (x: { node: number; from: number; op: string }) => string;
   verdictHeading: () => string;
   verdictLine: (x: { verdict: string }) => string;
+  /** The held-out check of a kept repair that broke the clean bound there (points with one decimal). */
+  cleanShortfall: (x: { points: string; tolerance: string }) => string;
   accuracyHeading: () => string;
   modelColumn: () => string;
   originalKept: () => string;
@@ -99,6 +135,7 @@ export const ENGLISH_REPORT_WORDS: ReportWords = {
   cellEdge: ({ node, from, op }) => `- node ${node} ← node ${from}: ${op}`,
   verdictHeading: () => '## Verdict',
   verdictLine: ({ verdict }) => `ArchRepair: ${verdict}.`,
+  cleanShortfall: ({ points, tolerance }) => `Held-out check: on the held-out clean images this model is ${points} points below the original, more than the ${tolerance}-point bound. It is not a repair on clean data: treat it as a candidate only.`,
   accuracyHeading: () => '## Accuracy on held-out images',
   modelColumn: () => 'model',
   originalKept: () => ' (original kept)',
@@ -133,7 +170,11 @@ export function reportMarkdown(r: RepairReport, words: ReportWords = ENGLISH_REP
     lines.push('');
   }
   const archrepair = r.results.find((m) => m.name === 'archrepair');
-  if (archrepair?.selection) lines.push(w.verdictHeading(), '', w.verdictLine({ verdict: verdictText(archrepair.selection, w.verdict) }), '');
+  if (archrepair?.selection) {
+    lines.push(w.verdictHeading(), '', w.verdictLine({ verdict: verdictText(archrepair.selection, w.verdict) }), '');
+    const { shortfall } = reportStanding(r, archrepair.selection.verdict);
+    if (shortfall !== null) lines.push(w.cleanShortfall({ points: (100 * shortfall).toFixed(1), tolerance: (100 * archrepair.selection.tolerance).toFixed(1) }), '');
+  }
   if (r.results.length) {
     const labels = r.results[0].rows.map((row) => w.setLabel(row.label, row.severity));
     lines.push(w.accuracyHeading(), '', `| ${w.modelColumn()} | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`);

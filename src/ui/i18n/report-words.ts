@@ -58,6 +58,7 @@ export function pageReportWords(): ReportWords {
     cellEdge: (x) => m.report_cell_edge(x),
     verdictHeading: m.report_verdict_heading,
     verdictLine: (x) => m.report_verdict_line(x),
+    cleanShortfall: (x) => m.report_clean_shortfall(x),
     accuracyHeading: m.report_accuracy_heading,
     modelColumn: m.report_model_column,
     originalKept: m.report_original_kept,

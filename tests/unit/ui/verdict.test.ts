@@ -31,6 +31,10 @@ describe('verdict wording', () => {
     const repaired = exportWording('repaired', 'mnist-cnn');
     expect(repaired.heading).toMatch(/repaired/);
     expect(repaired.base).toBe('mnist-cnn-repaired');
+    const candidate = exportWording('clean-shortfall', 'mnist-cnn', 0.007);
+    for (const text of Object.values(candidate)) expect(text).not.toMatch(/repaired/i);
+    expect(candidate.heading).toContain('0.7 points below the original');
+    expect(candidate.base).toBe('mnist-cnn-candidate');
   });
 });
 

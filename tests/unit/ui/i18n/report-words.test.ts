@@ -1,6 +1,6 @@
 /** The page writes the verdict and the report with the catalogue's words: in English exactly as the CLI does, in Japanese in Japanese. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGLISH_REPORT_WORDS, reportMarkdown, type RepairReport } from '../../../../src/core/repair/report';
+import { ENGLISH_REPORT_WORDS, reportMarkdown, reportStanding, type RepairReport } from '../../../../src/core/repair/report';
 import { verdictText } from '../../../../src/core/repair/selection';
 import { pageReportWords, pageVerdictWords } from '../../../../src/ui/i18n/report-words';
 import { overwriteGetLocale } from '../../../../src/paraglide/runtime';
@@ -60,5 +60,20 @@ describe('report and verdict words', () => {
     expect(md).toMatch(/2026/);
     expect(md).not.toMatch(/\b(Created|Failures|Method|Drops|epochs)\b/);
     expect(verdictText(keptSelection, pageVerdictWords())).toMatch(/^クリーン精度を保つ修復は見つかりませんでした/);
+  });
+
+  it('say in both languages when the kept repair fell below the clean bound on held-out images, and only then', () => {
+    const r = report();
+    // ArchRepair's held-out clean accuracy: 95.0 % against 98.0 %, 3.0 points down with a 0.5-point bound.
+    expect(reportStanding(r, 'repaired')).toEqual({ standing: 'clean-shortfall', shortfall: expect.closeTo(0.03, 9) });
+    expect(reportMarkdown(r)).toContain('Held-out check: on the held-out clean images this model is 3.0 points below the original, more than the 0.5-point bound.');
+    overwriteGetLocale(() => 'ja');
+    expect(reportMarkdown(r, pageReportWords())).toContain('元のモデルより 3.0 ポイント低く、0.5 ポイントの範囲を超えています');
+    r.results[1].rows[0].accuracy = 0.976;
+    expect(reportStanding(r, 'repaired')).toEqual({ standing: 'repaired', shortfall: null });
+    expect(reportMarkdown(r, pageReportWords())).not.toContain('取り置き画像での確認');
+    expect(reportMarkdown(r)).not.toContain('Held-out check');
+    // Before the held-out evaluation the standing is the selection's verdict.
+    expect(reportStanding({ results: [] }, 'no-repair')).toEqual({ standing: 'no-repair', shortfall: null });
   });
 });

@@ -10,10 +10,10 @@ afterEach(cleanup);
 
 const exported: ExportBundle = { files: [{ name: 'model.json', bytes: new Uint8Array(10) }, { name: 'group1-shard1of1.bin', bytes: new Uint8Array(100) }], reportJson: '{}', reportMarkdown: '# report' };
 
-function stubLab(verdict: 'repaired' | 'no-repair', evaluated = true, savedRepaired: string | null = null): LabState {
+function stubLab(verdict: 'repaired' | 'no-repair', evaluated = true, savedRepaired: string | null = null, results = evaluated ? resultsView(verdict) : null): LabState {
   const selection = verdict === 'repaired' ? repairedSelection : keptSelection;
   return {
-    model: { name: 'mnist-cnn' }, derived: { selection }, results: evaluated ? resultsView(verdict) : null, exported, isBusy: false, savedRepaired,
+    model: { name: 'mnist-cnn' }, derived: { selection }, results, exported, isBusy: false, savedRepaired,
     prepareExport: vi.fn(), saveRepaired: vi.fn(),
   } as unknown as LabState;
 }
@@ -45,5 +45,18 @@ describe('ExportStep wording', () => {
       expect(document.querySelector('code')!.textContent).not.toMatch(/repaired/);
       cleanup();
     }
+  });
+
+  it('offers a kept repair that fell below the clean bound on held-out images as a candidate, never as repaired', () => {
+    const worse = resultsView('repaired');
+    const clean = worse.original.rows.findIndex((x) => x.label === 'clean');
+    worse.repaired.rows[clean] = { ...worse.repaired.rows[clean], accuracy: worse.original.rows[clean].accuracy - 0.012 };
+    render(ExportStep, { lab: stubLab('repaired', true, 'mnist-cnn-candidate', worse) });
+    expect(screen.getByTestId('export-model-label').textContent).toBe('Download the candidate model (not a repair: 1.2 points below the original on held-out clean images)');
+    expect(screen.getByTestId('export-files').getAttribute('data-verdict')).toBe('clean-shortfall');
+    expect(downloadText()).not.toMatch(/repaired/i);
+    expect(screen.getByTestId('export-files').textContent).toContain('mnist-cnn-candidate-report.json');
+    expect(screen.getByTestId('export-verdict').textContent).toMatch(/Not a repair on clean data.*1\.2 points below the original/);
+    expect(screen.getByTestId('saved-repaired').textContent).toContain('a candidate, not a repair');
   });
 });

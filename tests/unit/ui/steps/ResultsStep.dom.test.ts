@@ -58,6 +58,11 @@ describe('ResultsStep verdict', () => {
     worse.repaired.rows[clean] = { ...worse.repaired.rows[clean], accuracy: worse.original.rows[clean].accuracy - 0.012 };
     render(ResultsStep, { lab: stubLab(worse) });
     expect(screen.getByTestId('held-out-clean-caution').textContent).toMatch(/1\.2 points below the original, more than the 0\.5-point bound/);
+    // Worse on held-out clean images: not presented as repaired.
+    const banner = screen.getByTestId('results-verdict');
+    expect(banner.getAttribute('data-standing')).toBe('clean-shortfall');
+    expect(banner.textContent).toMatch(/Not a repair on clean data/);
+    expect(banner.textContent).not.toMatch(/✓ Repaired/);
   });
 
   it('says plainly when no repair kept clean accuracy and that before and after are the same model', () => {
