@@ -3,43 +3,19 @@
  * and drives Debian's Chromium through Playwright with the e2e suite's flags, one fresh page
  * per backend (so time-to-first-epoch counts from opening the page).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { chromium, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig, { CHROMIUM_PATH } from '../playwright.config';
 import type { BrowserBenchRequest, BrowserBenchResult } from './browser/protocol';
+import { freePort, startPreview } from '../scripts/preview-server';
 
 const CONFIG = 'bench/vite.bench.config.ts';
-
-/** A TCP port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function runToEnd(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
   });
-}
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 /** Chromium's version string as the browser reports it. */
@@ -62,13 +38,12 @@ export interface BrowserBenchOptions {
 
 export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs: (r: BrowserBenchRequest) => number, log: (line: string) => void, options: BrowserBenchOptions = {}): Promise<BrowserRun> {
   await runToEnd('npx', ['vite', 'build', '--config', CONFIG]);
-  const port = await freePort();
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--config', CONFIG, '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
-  const url = `http://localhost:${port}/`;
+  const server = await startPreview(await freePort(), ['--config', CONFIG]);
+  const url = server.url;
   const args = options.args ?? playwrightConfig.use?.launchOptions?.args ?? [];
-  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM_PATH, args });
+  let browser: Browser | undefined;
   try {
-    await waitForServer(url, 60_000);
+    browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM_PATH, args });
     if (options.probe) {
       const context = await browser.newContext();
       try {
@@ -106,7 +81,7 @@ export async function runBrowserBench(requests: BrowserBenchRequest[], timeoutMs
     }
     return { chromiumVersion: browser.version(), results };
   } finally {
-    await browser.close();
-    if (server.pid) process.kill(-server.pid);
+    await browser?.close();
+    server.stop();
   }
 }

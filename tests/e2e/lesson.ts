@@ -23,61 +23,71 @@ export interface LessonOptions {
   beforeEpochs?: () => Promise<void>;
   /** Search step: after the last epoch and before deriving. */
   afterEpochs?: () => Promise<void>;
+  /** The demo the lab opened and its card's test set (default: the page's default demo, mnist-cnn on mnist-test). */
+  demo?: { model: string; testSet: string };
+  /** Multiplies every wait of the walk (the page's full-size defaults on a busy machine take longer than the specs' small lesson). */
+  timeoutScale?: number;
 }
 
 /** Waits until no job is running (the progress bar is gone). */
-export async function waitIdle(page: Page): Promise<void> {
-  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 120_000 });
+export async function waitIdle(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout });
 }
 
 /**
- * Walks the default lesson through all six steps on an open lab (mnist-cnn with its card's worst
- * corruption), calling `atStep` once each step shows its result. The one lesson walk of the e2e
- * tests: the workshop specs (English and Japanese), offline and accessibility run it with their
- * own checks.
+ * Walks the default lesson through all six steps on an open lab (mnist-cnn, or `options.demo`,
+ * with its card's worst corruption), calling `atStep` once each step shows its result; the search
+ * runs the lesson's planned epochs. The one lesson walk of the e2e tests: the workshop specs
+ * (English and Japanese), offline and accessibility run it with their own checks, and
+ * `npm run lesson:chromium` at the page's defaults on each demo.
  */
 export async function runDefaultLesson(page: Page, atStep: (step: LessonStep) => Promise<void> = async () => undefined, options: LessonOptions = {}): Promise<void> {
   const buttons = BUTTONS[options.lang ?? 'en'];
-  await expect(page.getByTestId('model-summary')).toContainText('mnist-cnn', { timeout: 60_000 });
+  const demo = options.demo ?? { model: 'mnist-cnn', testSet: 'mnist-test' };
+  const t = (ms: number) => ms * (options.timeoutScale ?? 1);
+  const idle = () => waitIdle(page, t(120_000));
+  await expect(page.getByTestId('model-summary')).toContainText(demo.model, { timeout: t(60_000) });
   await expect(page.getByTestId('block-diagram')).toBeVisible();
-  await waitIdle(page);
+  await idle();
   await atStep('model');
 
   await page.getByRole('navigation').getByRole('button', { name: buttons.data }).click();
-  await expect(page.getByTestId('dataset-facts')).toContainText('mnist-test');
+  await expect(page.getByTestId('dataset-facts')).toContainText(demo.testSet);
   await page.getByTestId('collect-failures').click();
-  await expect(page.getByTestId('failure-summary')).toBeVisible({ timeout: 60_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('failure-summary')).toBeVisible({ timeout: t(60_000) });
+  await idle();
   await atStep('data');
 
   await page.getByRole('button', { name: buttons.nextLocalize }).click();
   await page.getByTestId('run-localize').click();
-  await expect(page.getByTestId('localization')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('localization')).toBeVisible({ timeout: t(120_000) });
+  await idle();
   await atStep('localize');
 
   await page.getByRole('button', { name: buttons.nextSearch }).click();
   await page.getByTestId('search-start').click();
-  await expect(page.getByTestId('search-facts')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('search-facts')).toBeVisible({ timeout: t(120_000) });
+  await idle();
   await options.beforeEpochs?.();
+  // The lesson's planned epochs (2 in SMALL_LESSON, the workshop default's 4 without one).
+  const planned = await page.getByTestId('epochs').inputValue();
   await page.getByTestId('run-epochs').click();
-  await expect(page.getByTestId('alpha-heatmap')).toHaveAttribute('data-epoch', '2', { timeout: 240_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('alpha-heatmap')).toHaveAttribute('data-epoch', planned, { timeout: t(240_000) });
+  await idle();
   await options.afterEpochs?.();
   await page.getByTestId('derive').click();
-  await expect(page.getByTestId('derived')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('derived')).toBeVisible({ timeout: t(120_000) });
+  await idle();
   await atStep('search');
 
   await page.getByTestId('to-results').click();
-  await expect(page.getByTestId('results-table')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('results-table')).toBeVisible({ timeout: t(120_000) });
+  await idle();
   await atStep('results');
 
   await page.getByTestId('to-export').click();
-  await expect(page.getByTestId('export-files')).toBeVisible({ timeout: 60_000 });
-  await waitIdle(page);
+  await expect(page.getByTestId('export-files')).toBeVisible({ timeout: t(60_000) });
+  await idle();
   await atStep('export');
   await expect(page.getByTestId('error')).toHaveCount(0);
 }

@@ -47,6 +47,17 @@ describe('ResultsStep verdict', () => {
     expect(screen.getByTestId('harm-summary').getAttribute('data-harmed')).toBe('1');
   });
 
+  it('carries the numbers of every row and baseline cell in data- attributes (npm run lesson:chromium reads them)', () => {
+    render(ResultsStep, { lab: stubLab(resultsView('repaired', true)) });
+    const attrs = (el: HTMLElement, names: string[]) => Object.fromEntries(names.map((n) => [n, el.getAttribute(`data-${n}`)]));
+    const names = ['label', 'severity', 'count', 'target', 'before', 'after'];
+    expect(attrs(row('clean'), names)).toEqual({ label: 'clean', severity: '0', count: '200', target: 'false', before: '0.98', after: '0.975' });
+    expect(attrs(row('stripe'), names)).toEqual({ label: 'stripe', severity: '3', count: '200', target: 'true', before: '0.35', after: '0.65' });
+    expect(attrs(row('fog'), names)).toEqual({ label: 'fog', severity: '3', count: '200', target: 'false', before: '0.9', after: '0.865' });
+    const blockWeights = screen.getByTestId('baselines-table').querySelector('tbody tr[data-method="block-weights"]') as HTMLElement;
+    expect([...blockWeights.querySelectorAll('td[data-label]')].map((td) => [td.getAttribute('data-label'), td.getAttribute('data-accuracy')])).toEqual([['clean', '0.97'], ['stripe', '0.5'], ['fog', '0.8']]);
+  });
+
   it('cautions when the kept repair lost more clean accuracy on held-out images than its validation bound allowed', () => {
     const r = resultsView('repaired');
     render(ResultsStep, { lab: stubLab(r) });
