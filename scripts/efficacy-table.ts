@@ -5,6 +5,7 @@
  */
 import type { RepairReport } from '../src/core/repair/report';
 import { chosenCandidate } from '../src/core/repair/selection';
+import { LESSON_BAR } from './lesson-bar';
 
 /** One repair of the protocol. */
 export interface EfficacyRun {
@@ -114,6 +115,41 @@ export function efficacyTable(rows: readonly MethodRow[], familyOf: (corruption:
         return Math.max(0, ...[...r.others].filter(([k]) => k.endsWith('@3')).map(([k, v]) => (o.others.get(k) ?? v) - v));
       }));
       out.push(`| ${model} | ${m[0].label} | ${[1, 3, 5].map((s) => group(true, s)).join(' / ')} | ${[1, 3, 5].map((s) => group(false, s)).join(' / ')} | ${method === 'original' ? '–' : pts(worst)} |`);
+    }
+  }
+  out.push('', barTable(rows));
+  return out.join('\n');
+}
+
+/**
+ * The issue's do-no-harm bar per model, for ArchRepair and network fine-tuning (mean over seeds;
+ * the bar of LESSON_BAR): Δ clean; drift against network fine-tuning; the mean change over every
+ * other corruption row (severities 1, 3, 5); the worst single drop at severity 3 (mean over seeds
+ * and the largest seed's).
+ */
+export function barTable(rows: readonly MethodRow[]): string {
+  const out = [
+    `| model | method | Δ clean (≥ −${LESSON_BAR.cleanDrop}) | drift − network fine-tune (≥ 0) | mean Δ other corruptions (≥ −${LESSON_BAR.meanOtherDrop}) | worst drop at s3, mean / largest seed (≤ ${LESSON_BAR.singleDrop}) | bar |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const model of [...new Set(rows.map((r) => r.model))]) {
+    const mine = rows.filter((r) => r.model === model);
+    const seeds = [...new Set(mine.map((r) => r.seed))].sort((a, b) => a - b);
+    const of = (method: string) => seeds.map((seed) => mine.find((r) => r.seed === seed && r.method === method));
+    const original = of('original');
+    const network = of('network-finetune');
+    for (const method of ['archrepair', 'network-finetune']) {
+      const m = of(method);
+      if (m.some((r) => !r) || original.some((r) => !r)) continue;
+      const paired = m.map((r, i) => ({ r: r!, o: original[i]! }));
+      const cleanChange = 100 * mean(paired.map(({ r, o }) => r.clean - o.clean));
+      const vsNetwork = method === 'network-finetune' || network.some((r) => !r) ? null : 100 * mean(paired.map(({ r }, i) => r.drift - network[i]!.drift));
+      const otherChange = 100 * mean(paired.map(({ r, o }) => mean([...r.others].map(([k, v]) => v - (o.others.get(k) ?? v)))));
+      const worstPerSeed = paired.map(({ r, o }) => 100 * Math.max(0, ...[...r.others].filter(([k]) => k.endsWith('@3')).map(([k, v]) => (o.others.get(k) ?? v) - v)));
+      const worstMean = mean(worstPerSeed);
+      const passes = [cleanChange >= -LESSON_BAR.cleanDrop - 1e-9, vsNetwork === null || vsNetwork >= 0, otherChange >= -LESSON_BAR.meanOtherDrop - 1e-9, worstMean <= LESSON_BAR.singleDrop + 1e-9];
+      const signed = (x: number) => (Math.abs(x) < 0.05 ? '±0.0' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
+      out.push(`| ${model} | ${m[0]!.label} | ${signed(cleanChange)} | ${vsNetwork === null ? '–' : signed(vsNetwork)} | ${signed(otherChange)} | ${worstMean.toFixed(1)} / ${Math.max(...worstPerSeed).toFixed(1)} | ${passes.every(Boolean) ? 'met' : `not met (${['clean', 'drift', 'mean other', 'worst drop'].filter((_, i) => !passes[i]).join(', ')})`} |`);
     }
   }
   return out.join('\n');
