@@ -15,11 +15,6 @@ export interface RepairConfig {
   heldOutFraction: number;
   /** Fraction of the working set whose clean and drifted images choose among candidate models. */
   validationFraction: number;
-  /**
-   * Clean images the do-no-harm bound checks: the validation part of the working set, then clean
-   * images after the working set (never held-out ones), up to this many when the clean set has them.
-   */
-  cleanValidationSize: number;
   /** Most failing examples used for repair (the paper collects 1000). */
   failureCap: number;
   /** Clean images per failure in D_repair: the repair pool's clean versions first, then training images. */
@@ -50,7 +45,6 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   workingSize: 10000,
   heldOutFraction: 0.4,
   validationFraction: 0.3,
-  cleanValidationSize: 0,
   failureCap: 1000,
   cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
@@ -101,7 +95,6 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('workingSize', c.workingSize, 20, 1_000_000);
   intIn('failureCap', c.failureCap, 2, 100_000);
   intIn('suiteSize', c.suiteSize, 10, 1_000_000);
-  intIn('cleanValidationSize', c.cleanValidationSize, 0, 1_000_000);
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);

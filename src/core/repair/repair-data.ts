@@ -51,17 +51,6 @@ export function splitTestSet(count: number, heldOutFraction: number, validationF
 }
 
 /**
- * The clean images the do-no-harm bound checks, as indices into the whole clean set: the
- * working set's validation part, then images after the working set (never its held-out part)
- * until there are `size` in all. A bigger clean check shrinks the winner's curse of picking the
- * best of many candidates on a few hundred images.
- */
-export function cleanValidationIndices(validation: readonly number[], workingCount: number, totalCount: number, size: number): number[] {
-  const extra = Math.max(0, Math.min(size - validation.length, totalCount - workingCount));
-  return [...validation, ...Array.from({ length: extra }, (_, i) => workingCount + i)];
-}
-
-/**
  * A class-balanced sample of `size` indices from `candidates` (round-robin over classes in a
  * seeded order, so rare classes are not crowded out).
  */

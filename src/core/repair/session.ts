@@ -11,7 +11,7 @@ import { adversarialCopies } from '../localize/fgsm';
 import { splitModel, type SplitModel } from '../model/split';
 import { createSearch, type Search, type SearchData, type Split } from '../search/bilevel';
 import { resolveRepairConfig, type RepairConfig } from './config';
-import { buildRepairSplits, chooseCleanExamples, cleanValidationIndices, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
+import { buildRepairSplits, chooseCleanExamples, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
 import { accuracyOf, asLogits, predictSplit, type LogitsFn } from './train';
@@ -65,8 +65,6 @@ export class RepairSession {
   readonly train: Dataset | null;
   /** How the clean working set is used (indices into `clean`). */
   readonly testSplit: TestSplit;
-  /** The clean images every method's candidates are checked on: `testSplit.validation`, then clean images after the working set (`cleanValidationSize`). */
-  readonly cleanValidation: Dataset;
   /**
    * How the drifted images are used (indices into `corrupted`): the same as `testSplit` for a
    * corruption of the clean set (paired images), its own split for a user's own drift set.
@@ -97,8 +95,6 @@ export class RepairSession {
     this.clean = firstN(testSet);
     this.train = train;
     this.testSplit = splitTestSet(this.clean.count, this.config.heldOutFraction, this.config.validationFraction, this.config.seed);
-    const checked = cleanValidationIndices(this.testSplit.validation, this.clean.count, testSet.count, this.config.cleanValidationSize);
-    this.cleanValidation = subset(testSet, checked, 'validation (clean)');
     this.driftSet = drift ? firstN(drift) : null;
     this.corrupted = this.driftSet ?? this.clean;
     this.driftSplit = this.driftSet ? splitTestSet(this.driftSet.count, this.config.heldOutFraction, this.config.validationFraction, this.config.seed + 1) : this.testSplit;
@@ -205,14 +201,13 @@ export class RepairSession {
     };
     const w = await imagesOf(this.splits.weights, 'S_w');
     const a = await imagesOf(this.splits.alpha, 'S_alpha');
-    const validationClean = this.cleanValidation;
+    const validationClean = subset(this.clean, this.testSplit.validation, 'validation (clean)');
     const validationDrift = subset(this.corrupted, this.driftSplit.validation, 'validation (drifted)');
     const weights = await cached(w.ds, w.flags, 1, w.teacher);
     const alpha = await cached(a.ds, a.flags, 2, a.teacher);
     const validation = await cached(validationClean, undefined, 3);
     const drift = await cached(validationDrift, undefined, 4);
-    // The search's adversarial metric needs no more than the working set's validation part.
-    const adversarialDs = await adversarialCopies(this.instrumented, subset(validationClean, Array.from({ length: this.testSplit.validation.length }, (_, i) => i)), this.config.localize.epsilon ?? 0.1, 128, cancel);
+    const adversarialDs = await adversarialCopies(this.instrumented, validationClean, this.config.localize.epsilon ?? 0.1, 128, cancel);
     const adversarial = await cached(adversarialDs, undefined, 5);
     const train = joinSplits(weights, alpha);
     const data: SearchData = { weights, alpha, validation, adversarial, drift };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRepairSplits, chooseCleanExamples, classBalancedSample, cleanValidationIndices, splitTestSet } from '../../../../src/core/repair/repair-data';
+import { buildRepairSplits, chooseCleanExamples, classBalancedSample, splitTestSet } from '../../../../src/core/repair/repair-data';
 import { createRng } from '../../../../src/core/random';
 
 const labels = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 10);
@@ -52,20 +52,5 @@ describe('repair data', () => {
 
   it('refuses a repair without failures, naming the fix', () => {
     expect(() => buildRepairSplits([3], labels, [], 1)).toThrow(/at least 2/);
-  });
-});
-
-describe('clean validation', () => {
-  it('is the validation part, then images after the working set, never held-out ones', () => {
-    const split = splitTestSet(100, 0.4, 0.3, 7);
-    const checked = cleanValidationIndices(split.validation, 100, 1000, 250);
-    expect(checked).toHaveLength(250);
-    expect(checked.slice(0, split.validation.length)).toEqual(split.validation);
-    expect(checked.slice(split.validation.length)).toEqual(Array.from({ length: 250 - split.validation.length }, (_, i) => 100 + i));
-    const heldOut = new Set(split.heldOut);
-    expect(checked.some((i) => heldOut.has(i))).toBe(false);
-    // Only as many as the clean set has beyond the working set; never fewer than the validation part.
-    expect(cleanValidationIndices(split.validation, 100, 120, 250)).toHaveLength(split.validation.length + 20);
-    expect(cleanValidationIndices(split.validation, 100, 1000, 0)).toEqual(split.validation);
   });
 });
