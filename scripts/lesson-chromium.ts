@@ -73,7 +73,8 @@ async function readResults(page: Page): Promise<Pick<LessonRecord, 'rows' | 'ver
   const caution = page.getByTestId('held-out-clean-caution');
   return {
     rows, methods,
-    verdict: (await banner.getAttribute('data-verdict')) ?? '',
+    // The standing: 'clean-shortfall' when the kept repair broke the clean bound on held-out images.
+    verdict: (await banner.getAttribute('data-standing')) ?? (await banner.getAttribute('data-verdict')) ?? '',
     verdictText: (await banner.innerText()).trim(),
     caution: (await caution.count()) > 0 ? (await caution.innerText()).trim() : null,
   };
