@@ -3,7 +3,7 @@
  * evaluation set in points and the 2-point harm flag. No tfjs here (selection.ts and report.ts
  * import none), so the steps and their tests can use it.
  */
-import { HARM_FLAG, type RepairStanding } from '../core/repair/report';
+import { HARM_FLAG, STANDING_NAME_SUFFIX, type RepairStanding } from '../core/repair/report';
 import { candidateName, chosenName, isChosen, keepsClean, type CandidateScore, type Selection } from '../core/repair/selection';
 import { m } from '../paraglide/messages';
 import { formatFixed, formatPercent } from './format';
@@ -77,8 +77,8 @@ export function exportWording(standing: RepairStanding | null, modelName: string
     return {
       heading: m.export_heading_unchanged({ reason: m.export_no_repair_reason() }),
       save: m.export_save_unchanged(),
-      base: `${modelName}-unchanged`,
-      folder: 'unchanged',
+      base: `${modelName}-${STANDING_NAME_SUFFIX['no-repair']}`,
+      folder: STANDING_NAME_SUFFIX['no-repair'],
       intro: m.export_intro_unchanged(),
     };
   }
@@ -86,16 +86,16 @@ export function exportWording(standing: RepairStanding | null, modelName: string
     return {
       heading: m.export_heading_candidate({ points: formatFixed(100 * (shortfall ?? 0), 1) }),
       save: m.export_save_candidate(),
-      base: `${modelName}-candidate`,
-      folder: 'candidate',
+      base: `${modelName}-${STANDING_NAME_SUFFIX['clean-shortfall']}`,
+      folder: STANDING_NAME_SUFFIX['clean-shortfall'],
       intro: m.export_intro_candidate(),
     };
   }
   return {
     heading: m.export_heading_repaired(),
     save: m.export_save_repaired(),
-    base: `${modelName}-repaired`,
-    folder: 'repaired',
+    base: `${modelName}-${STANDING_NAME_SUFFIX.repaired}`,
+    folder: STANDING_NAME_SUFFIX.repaired,
     intro: m.export_intro_repaired(),
   };
 }

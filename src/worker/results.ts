@@ -4,7 +4,7 @@ import { subset } from '../core/data/dataset';
 import { evaluationSets, evaluateMethod, buildReport, runBaselines as runCoreBaselines } from '../core/repair/pipeline';
 import { confusionMatrix, fixedAndBroken, perClassAccuracy, type Evaluation } from '../core/repair/evaluate';
 import { exportModel } from '../core/model/export';
-import { reportMarkdown, reportStanding, type RepairStanding } from '../core/repair/report';
+import { STANDING_NAME_SUFFIX, reportMarkdown, reportStanding } from '../core/repair/report';
 import { verdictText } from '../core/repair/selection';
 import { phaseReporter, type CancelToken } from '../core/progress';
 import type { ProgressCallback } from '../core/types';
@@ -103,14 +103,11 @@ export async function exportBundle(ws: Workspace): Promise<ExportBundle> {
   return { files: exported.files, reportJson: JSON.stringify(report, null, 1), reportMarkdown: reportMarkdown(report) };
 }
 
-/** What a saved model's name says it is. */
-const SAVED_SUFFIX: Record<RepairStanding, string> = { repaired: 'repaired', 'no-repair': 'unchanged', 'clean-shortfall': 'candidate' };
-
 /** Saves the repaired model in this browser's IndexedDB (named for its standing); returns its id. */
 export async function saveRepaired(ws: Workspace, db: LabDb): Promise<{ id: string; name: string }> {
   const bundle = await exportBundle(ws);
   const standing = reportStanding(ws.results?.report ?? { results: [] }, requireSession(ws).derived!.selection.verdict).standing;
-  const name = `${requireModel(ws).validated.name}-${SAVED_SUFFIX[standing]}`;
+  const name = `${requireModel(ws).validated.name}-${STANDING_NAME_SUFFIX[standing]}`;
   const record = await putModel(db, { name, files: bundle.files.map((f) => ({ name: f.name, bytes: f.bytes.slice().buffer })) });
   return { id: record.id, name };
 }

@@ -44,6 +44,9 @@ export const HARM_FLAG = 0.02;
  */
 export type RepairStanding = RepairVerdict | 'clean-shortfall';
 
+/** What the exported and saved model's names say it is (`mnist-cnn-candidate`). */
+export const STANDING_NAME_SUFFIX: Record<RepairStanding, string> = { repaired: 'repaired', 'no-repair': 'unchanged', 'clean-shortfall': 'candidate' };
+
 /**
  * How far the held-out clean accuracy `after` lies below `before` beyond `tolerance` (the drop,
  * as a fraction), or null when within it.
