@@ -19,11 +19,11 @@ export const EFFICACY_RUN = ['--working', '3000', '--failures', '300', '--preset
 
 /**
  * Where settings were chosen (never on the reported table): mnist-cnn on stripe and
- * mnist-resnet on fog, with a seed the table does not use. fashion-cnn was never looked at.
+ * mnist-resnet on fog, with seeds the table does not use. fashion-cnn is never a development model.
  */
 export const DEVELOPMENT_DRIFTS = [
-  { model: 'mnist-cnn', corruption: 'stripe', seeds: [101] },
-  { model: 'mnist-resnet', corruption: 'fog', seeds: [101] },
+  { model: 'mnist-cnn', corruption: 'stripe', seeds: [101, 102] },
+  { model: 'mnist-resnet', corruption: 'fog', seeds: [101, 102] },
 ];
 
 /** Per report and method: the accuracies the table reads. */
