@@ -100,8 +100,9 @@ export function joinSplits(a: Split, b: Split): Split {
  * of standard Keras layers that computes the original block (fresh copies of its layers) plus
  * the derived cell's correction, every cell layer starting from the supernet's weights of the
  * same op on the same edge (its α weight folded in) and the correction's output Conv1×1 from
- * zero, so the fine-tune starts from exactly the original model. It is fine-tuned — alone on the cached block
- * inputs (scope 'block'), or with a copy of every layer around it on images (scope 'network') —
+ * zero, so the fine-tune starts from exactly the original model. It is fine-tuned — alone on the
+ * cached block inputs (scope 'block'), or with a copy of every layer around it on images (scope
+ * 'network') —
  * with the correction penalty, its BN statistics first recomputed exactly on the training rows,
  * and the do-no-harm rule picks the epoch or keeps the original model.
  */
