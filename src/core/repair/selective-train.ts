@@ -38,16 +38,27 @@ export interface SelectiveTrainResult {
   selection: Selection;
 }
 
-/** Accuracy of `forward` on the clean and drifted validation splits. */
-export async function scoreCandidate(forward: LogitsFn, validation: ValidationData, epoch: number): Promise<CandidateScore> {
+/** Accuracy of `forward` on the clean and drifted validation splits, and its per-image clean correctness. */
+async function scored(forward: LogitsFn, validation: ValidationData, epoch: number): Promise<{ score: CandidateScore; correct: Uint8Array }> {
   const correct = correctness(await predictSplit(forward, validation.clean), validation.clean.labels);
   const clean = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
   const drift = accuracyOf(await predictSplit(forward, validation.drift), validation.drift.labels);
-  return { epoch, clean, drift, ...(validation.originalCorrect ? { cleanSE: pairedStandardError(correct, validation.originalCorrect) } : {}) };
+  return { score: { epoch, clean, drift, ...(validation.originalCorrect ? { cleanSE: pairedStandardError(correct, validation.originalCorrect) } : {}) }, correct };
+}
+
+/** Accuracy of `forward` on the clean and drifted validation splits. */
+export async function scoreCandidate(forward: LogitsFn, validation: ValidationData, epoch: number): Promise<CandidateScore> {
+  return (await scored(forward, validation, epoch)).score;
+}
+
+/** The original model's score (epoch 0) and its clean correctness, which pairs every candidate's standard error (`ValidationData.originalCorrect`), from one pass. */
+export async function scoreOriginal(forward: LogitsFn, validation: ValidationData): Promise<{ score: CandidateScore; originalCorrect: Uint8Array }> {
+  const { score, correct } = await scored(forward, validation, 0);
+  return { score: { ...score, cleanSE: 0 }, originalCorrect: correct };
 }
 
 /** 1 where the prediction is the label. */
-export function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): Uint8Array {
+function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): Uint8Array {
   return Uint8Array.from({ length: labels.length }, (_, i) => (predicted[i] === labels[i] ? 1 : 0));
 }
 

@@ -14,9 +14,9 @@ import { resolveRepairConfig, type RepairConfig } from './config';
 import { buildRepairSplits, chooseCleanExamples, splitTestSet, type RepairExample, type RepairSplits, type TestSplit } from './repair-data';
 import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
-import { accuracyOf, asLogits, predictSplit, type LogitsFn } from './train';
+import { accuracyOf, asLogits, type LogitsFn } from './train';
 import { deriveRepairedModel, joinSplits, type DeriveData, type DerivedModel } from './derive-model';
-import { correctness, scoreCandidate, type ValidationData } from './selective-train';
+import { scoreOriginal, type ValidationData } from './selective-train';
 import type { CandidateScore } from './selection';
 import type { DistillTargets } from '../search/batches';
 
@@ -218,9 +218,8 @@ export class RepairSession {
       validation: { clean: asSplit(validationClean), drift: asSplit(validationDrift) },
     };
     const originalForward = modelLogits(this.model, this.isProbabilities);
-    const originalCorrect = correctness(await predictSplit(originalForward, images.validation.clean), images.validation.clean.labels);
+    const { score: original, originalCorrect } = await scoreOriginal(originalForward, images.validation);
     images.validation.originalCorrect = originalCorrect;
-    const original = await scoreCandidate(originalForward, images.validation, 0);
     report(6);
     const block = this.graph.blocks[blockIndex];
     const isProbabilities = this.isProbabilities;
