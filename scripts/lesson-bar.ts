@@ -33,6 +33,15 @@ const points = (row: ShownRow) => 100 * (row.after - row.before);
 /** Comparisons in points, with room for the floating-point noise of 100 × (a − b). */
 const atLeast = (value: number, bound: number) => value >= bound - 1e-9;
 
+/** The bar's three checks from changes in points (after − before); null where there is nothing to check. */
+export function barPasses(x: { cleanChange: number; meanOtherChange: number | null; worstChange: number | null }): LessonCheck['passes'] {
+  return {
+    clean: atLeast(x.cleanChange, -LESSON_BAR.cleanDrop),
+    meanOther: x.meanOtherChange === null ? null : atLeast(x.meanOtherChange, -LESSON_BAR.meanOtherDrop),
+    single: x.worstChange === null ? null : atLeast(x.worstChange, -LESSON_BAR.singleDrop),
+  };
+}
+
 export function checkLesson(model: string, rows: readonly ShownRow[]): LessonCheck {
   const clean = rows.find((r) => r.label === 'clean');
   const target = rows.find((r) => r.isTarget && r.label !== 'clean');
@@ -48,11 +57,7 @@ export function checkLesson(model: string, rows: readonly ShownRow[]): LessonChe
     drift: { label: target.label, before: target.before, after: target.after },
     meanOtherChange,
     worst,
-    passes: {
-      clean: atLeast(points(clean), -LESSON_BAR.cleanDrop),
-      meanOther: meanOtherChange === null ? null : atLeast(meanOtherChange, -LESSON_BAR.meanOtherDrop),
-      single: atLeast(worst.change, -LESSON_BAR.singleDrop),
-    },
+    passes: barPasses({ cleanChange: points(clean), meanOtherChange, worstChange: worst.change }),
   };
 }
 
