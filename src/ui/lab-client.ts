@@ -12,6 +12,30 @@ export interface LabClient {
 
 let nextJob = 0;
 
+/**
+ * Runs one job: cancellation through `signal`, progress through a comlink proxy. The proxy has its own
+ * message port, so a progress message the worker sent just before its result can arrive after it;
+ * such late progress is dropped, or it would put a progress bar back on an idle page for good.
+ */
+export async function runJob<T>(
+  cancel: (jobId: string) => void,
+  call: (jobId: string, onProgress: (p: Progress) => void) => Promise<T>,
+  { signal, onProgress }: { signal?: AbortSignal; onProgress?: (p: Progress) => void },
+): Promise<T> {
+  const jobId = `job-${++nextJob}`;
+  const abort = () => cancel(jobId);
+  let isSettled = false;
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await call(jobId, proxy((p: Progress) => {
+      if (!isSettled) onProgress?.(p);
+    }));
+  } finally {
+    isSettled = true;
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
 /** The page's words for the worker's own failures (the catalogue lives in the UI). */
 export interface FatalWords {
   workerFailed: (detail: string) => string;
@@ -30,15 +54,6 @@ export function createLabClient(onFatal: (message: string) => void, words: Fatal
   const api = wrap<LabApi>(worker);
   return {
     api,
-    async job(call, { signal, onProgress }) {
-      const jobId = `job-${++nextJob}`;
-      const abort = () => void api.cancel(jobId);
-      signal?.addEventListener('abort', abort, { once: true });
-      try {
-        return await call(jobId, proxy((p: Progress) => onProgress?.(p)));
-      } finally {
-        signal?.removeEventListener('abort', abort);
-      }
-    },
+    job: (call, options) => runJob((jobId) => void api.cancel(jobId), call, options),
   };
 }
