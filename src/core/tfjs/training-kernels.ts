@@ -3,12 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from './conv-grad';
-import { maxPoolGrad } from './pool-grad';
+import type { HeapBackend } from './heap';
+import { maxPoolGradOnHeap } from './pool-grad';
+import { padOnHeap } from './pad-kernel';
+import { sliceOnHeap } from './slice-kernel';
 import type { Pad, Rounding, Shape4 } from './window';
 
 /**
- * Backprop kernels that tfjs 4.22's wasm backend lacks (or gets wrong), composed from ops that
- * wasm has. A kernel may run ops: the engine stops taping while a kernel runs, and a returned
+ * Backprop kernels that tfjs 4.22's wasm backend lacks (or gets wrong): the conv gradients composed
+ * from ops that wasm has, maxPool's as one loop over the heap (pool-grad.ts). A kernel may run ops: the engine stops taping while a kernel runs, and a returned
  * Tensor is passed through as the kernel's output, so each kernel is one tf.tidy.
  */
 
@@ -56,9 +59,35 @@ const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, attrs }) => {
   return tf.tidy(() => depthwiseInputGrad(a.inputShape, tensor4(inputs.dy, 'dy'), tensor4(inputs.filter, 'filter'), a.strides, a.pad, a.dilations ?? 1, a.dimRoundingMode));
 };
 
-const maxPoolBackprop: tf.KernelFunc = ({ inputs, attrs }) => {
+function float32Info(info: tf.TensorInfo | undefined, name: string): tf.TensorInfo {
+  if (!info) throw new LabError(`Training kernel input "${name}" is missing.`, { field: name, fix: 'Call the op through tfjs, not the kernel directly.' });
+  if (info.dtype !== 'float32') throw new LabError(`Training kernel input "${name}" must be float32, got ${info.dtype}.`, { field: name, fix: 'Cast the tensor to float32 before pooling.' });
+  return info;
+}
+
+const maxPoolBackprop: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: Pad; dimRoundingMode?: Rounding };
-  return tf.tidy(() => maxPoolGrad(tensor4(inputs.dy, 'dy'), tensor4(inputs.input, 'input'), tensor4(inputs.output, 'output'), a.filterSize, a.strides, a.pad, a.dimRoundingMode));
+  return maxPoolGradOnHeap(backend as unknown as HeapBackend, float32Info(inputs.dy, 'dy'), float32Info(inputs.input, 'input'), a.filterSize, a.strides, a.pad, a.dimRoundingMode);
+};
+
+/** wasm's own Slice (plain JS, no setup), for the dtype ours does not handle (strings). */
+let wasmSlice: tf.KernelFunc | undefined;
+
+const slice: tf.KernelFunc = (args) => {
+  const x = args.inputs.x;
+  if (!x) throw new LabError('Slice input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
+  if (x.dtype === 'string') return wasmSlice!(args);
+  const a = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+  return sliceOnHeap(args.backend as unknown as HeapBackend, x, a.begin, a.size);
+};
+
+const pad: tf.KernelFunc = (args) => {
+  const x = args.inputs.x;
+  if (!x) throw new LabError('Pad input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
+  // wasm's own PadV2 needs a setup that never runs once ours replaces it, so there is no fallback.
+  if (x.dtype === 'string') throw new LabError('Padding string tensors is not supported on wasm.', { field: 'x', fix: 'Pad numeric tensors only.' });
+  const a = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
+  return padOnHeap(args.backend as unknown as HeapBackend, x, a.paddings, a.constantValue);
 };
 
 /** Kernels registered for wasm, replacing wasm's own where it has one. */
@@ -68,8 +97,11 @@ const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
   { name: tf.Conv2DBackpropInput, fn: conv2dBackpropInput },
   { name: tf.DepthwiseConv2dNativeBackpropFilter, fn: depthwiseBackpropFilter },
   { name: tf.DepthwiseConv2dNativeBackpropInput, fn: depthwiseBackpropInput },
-  // wasm's own MaxPoolGrad (4.22) is wrong when a window holds only negative values.
+  // wasm's own MaxPoolGrad (4.22) is wrong when a window holds only negative values (pool-grad.ts).
   { name: tf.MaxPoolGrad, fn: maxPoolBackprop },
+  // Not backprop kernels, but the supernet's gradients run hundreds of slices and pads per step (slice-kernel.ts, pad-kernel.ts).
+  { name: tf.Slice, fn: slice },
+  { name: tf.PadV2, fn: pad },
 ];
 
 /** Names of the wasm kernels this module provides (for reports and tests). */
@@ -80,6 +112,7 @@ export function registerWasmTrainingKernels(): void {
   for (const { name, fn } of KERNELS) {
     const existing = tf.getKernel(name, BACKEND);
     if (existing?.kernelFunc === fn) continue;
+    if (name === tf.Slice) wasmSlice = existing?.kernelFunc;
     if (existing) tf.unregisterKernel(name, BACKEND);
     tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: fn });
   }

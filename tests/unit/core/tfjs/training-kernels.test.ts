@@ -112,6 +112,64 @@ describe('wasm training kernels', () => {
     }
   });
 
+  it('slices exactly as cpu for every numeric dtype, rank 1–6, short and long runs, -1 sizes; strings go to wasm\'s own', async () => {
+    const rng = createRng(41);
+    const cases: Array<{ shape: number[]; begin: number[]; size: number[] }> = [
+      { shape: [7], begin: [2], size: [-1] },
+      { shape: [64, 15, 15, 11], begin: [0, 1, 1, 0], size: [64, 14, 14, 11] },
+      { shape: [3, 5, 200], begin: [1, 2, 10], size: [2, 3, 150] },
+      { shape: [4, 6, 6, 3], begin: [1, 0, 0, 0], size: [2, -1, -1, -1] },
+      { shape: [2, 3, 4, 5, 6, 2], begin: [1, 0, 1, 2, 3, 0], size: [1, 3, 2, 2, 3, 2] },
+      { shape: [5, 4], begin: [0, 4], size: [5, 0] },
+    ];
+    for (let i = 0; i < 20; i++) {
+      const shape = Array.from({ length: 1 + rng.int(5) }, () => 1 + rng.int(6));
+      const begin = shape.map((d) => rng.int(d));
+      cases.push({ shape, begin, size: shape.map((d, k) => 1 + rng.int(d - begin[k])) });
+    }
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const { shape, begin, size } of cases) {
+        const count = shape.reduce((a, b) => a * b, 1);
+        const values = Array.from({ length: count }, (_, k) => (dtype === 'bool' ? Number(k % 3 === 0) : dtype === 'int32' ? k * 7 - 50 : k * 0.5 - 3));
+        const on = async (backend: string) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => tf.slice(tf.tensor(values, shape, dtype), begin, size)).array();
+        };
+        expect(await on('wasm'), `${dtype} [${shape}] from [${begin}] size [${size}]`).toEqual(await on('cpu'));
+      }
+    }
+    await tf.setBackend('wasm');
+    expect(tf.tidy(() => tf.slice(tf.tensor1d(['a', 'b', 'c'], 'string'), [1], [2]).arraySync())).toEqual(['b', 'c']);
+    await tf.setBackend('cpu');
+  });
+
+  it('pads exactly as cpu for every numeric dtype, rank 1–5, constant values, padded and unpadded trailing dimensions', async () => {
+    const rng = createRng(43);
+    const cases: Array<{ shape: number[]; paddings: [number, number][] }> = [
+      { shape: [5], paddings: [[2, 3]] },
+      { shape: [64, 14, 14, 11], paddings: [[0, 0], [2, 2], [2, 2], [0, 0]] },
+      { shape: [2, 3, 100], paddings: [[1, 0], [0, 0], [0, 0]] },
+      { shape: [3, 4, 5, 2], paddings: [[0, 0], [0, 1], [1, 0], [1, 1]] },
+      { shape: [2, 0, 3], paddings: [[1, 1], [1, 0], [0, 2]] },
+    ];
+    for (let i = 0; i < 20; i++) {
+      const shape = Array.from({ length: 1 + rng.int(5) }, () => 1 + rng.int(5));
+      cases.push({ shape, paddings: shape.map(() => [rng.int(3), rng.int(3)] as [number, number]) });
+    }
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const [c, { shape, paddings }] of cases.entries()) {
+        const count = shape.reduce((a, b) => a * b, 1);
+        const values = Array.from({ length: count }, (_, k) => (dtype === 'bool' ? Number(k % 3 === 0) : dtype === 'int32' ? k * 7 - 50 : k * 0.5 - 3));
+        const constant = dtype === 'bool' ? c % 2 : c - 4.5 * Number(dtype === 'float32');
+        const on = async (backend: string) => {
+          await tf.setBackend(backend);
+          return tf.tidy(() => tf.pad(tf.tensor(values, shape, dtype), paddings, constant)).array();
+        };
+        expect(await on('wasm'), `${dtype} [${shape}] by ${JSON.stringify(paddings)}`).toEqual(await on('cpu'));
+      }
+    }
+  });
+
   it('zero-upsamples by the stride', () => {
     const out = tf.tidy(() => upsampleZeros(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), 2, 3).dataSync());
     expect(Array.from(out)).toEqual([1, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 4]);

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+import type { HeapBackend } from './heap';
+import { copyRun } from './pad-kernel';
+
+/**
+ * tf.slice of a numeric tensor as one copy loop over the wasm heap. wasm's own Slice (4.22) first
+ * copies the whole input off the heap and then makes a subarray per innermost row, which on the
+ * supernet's few-channel activations is one allocation per pixel. Here trailing dimensions taken
+ * whole merge into one contiguous run, and short runs are copied element by element.
+ */
+export function sliceOnHeap(backend: HeapBackend, x: tf.TensorInfo, begin: number | number[], size?: number | number[]): tf.TensorInfo {
+  const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+  const out = backend.makeOutput(extent, x.dtype);
+  const count = extent.reduce((a, b) => a * b, 1);
+  if (count === 0) return out;
+  const dst = backend.typedArrayFromHeap(out);
+  const src = backend.typedArrayFromHeap(x);
+  const shape = x.shape;
+  const rank = shape.length;
+  const strides = [...tf.util.computeStrides(shape), 1];
+  // Dimensions after `last` are taken whole, so dimension `last` onwards is one contiguous run.
+  let last = rank - 1;
+  while (last > 0 && extent[last] === shape[last]) last--;
+  const run = extent[last] * strides[last];
+  const runStart = start[last] * strides[last];
+  const index = new Array<number>(last).fill(0);
+  let offset = runStart + start.slice(0, last).reduce((sum, b, d) => sum + b * strides[d], 0);
+  for (let written = 0; written < count; written += run) {
+    copyRun(dst, written, src, offset, run);
+    // Odometer over the outer dimensions, innermost first.
+    for (let d = last - 1; d >= 0; d--) {
+      offset += strides[d];
+      if (++index[d] < extent[d]) break;
+      offset -= extent[d] * strides[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
