@@ -37,3 +37,38 @@ export function sliceOnHeap(backend: HeapBackend, x: tf.TensorInfo, begin: numbe
   }
   return out;
 }
+
+/** tf.split along `axis` into pieces of `sizes` (wasm's own SplitV calls wasm's own Slice). */
+export function splitOnHeap(backend: HeapBackend, x: tf.TensorInfo, sizes: readonly number[], axis: number): tf.TensorInfo[] {
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[axis] = s;
+    const piece = sliceOnHeap(backend, x, [...begin], size);
+    begin[axis] += s;
+    return piece;
+  });
+}
+
+/**
+ * tf.concat of numeric tensors along `axis` on the heap: per outer index, one run of each input
+ * (wasm's own makes a subarray per run, one per pixel when joining few channels).
+ */
+export function concatOnHeap(backend: HeapBackend, inputs: readonly tf.TensorInfo[], axis: number): tf.TensorInfo {
+  const outShape = [...inputs[0].shape];
+  outShape[axis] = inputs.reduce((sum, t) => sum + t.shape[axis], 0);
+  const out = backend.makeOutput(outShape, inputs[0].dtype);
+  const dst = backend.typedArrayFromHeap(out);
+  const parts = inputs.filter((t) => t.shape.every((d) => d > 0));
+  const runs = parts.map((t) => t.shape.slice(axis).reduce((a, b) => a * b, 1));
+  const srcs = parts.map((t) => backend.typedArrayFromHeap(t));
+  const outer = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
+  let written = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < srcs.length; i++) {
+      copyRun(dst, written, srcs[i], o * runs[i], runs[i]);
+      written += runs[i];
+    }
+  }
+  return out;
+}

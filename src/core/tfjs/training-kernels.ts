@@ -6,7 +6,8 @@ import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputG
 import type { HeapBackend } from './heap';
 import { maxPoolGradOnHeap } from './pool-grad';
 import { padOnHeap } from './pad-kernel';
-import { sliceOnHeap } from './slice-kernel';
+import { leadingAxes, reduceLeadingOnHeap } from './reduce-kernel';
+import { concatOnHeap, sliceOnHeap, splitOnHeap } from './slice-kernel';
 import type { Pad, Rounding, Shape4 } from './window';
 
 /**
@@ -70,25 +71,51 @@ const maxPoolBackprop: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   return maxPoolGradOnHeap(backend as unknown as HeapBackend, float32Info(inputs.dy, 'dy'), float32Info(inputs.input, 'input'), a.filterSize, a.strides, a.pad, a.dimRoundingMode);
 };
 
-/** wasm's own Slice (plain JS, no setup), for the dtype ours does not handle (strings). */
-let wasmSlice: tf.KernelFunc | undefined;
+/** wasm's own kernels that ours hand the cases they do not handle to (their setup still runs). */
+const wasmOwn = new Map<string, tf.KernelFunc>();
+const own = (name: string): tf.KernelFunc => wasmOwn.get(name)!;
 
 const slice: tf.KernelFunc = (args) => {
   const x = args.inputs.x;
   if (!x) throw new LabError('Slice input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
-  if (x.dtype === 'string') return wasmSlice!(args);
+  if (x.dtype === 'string') return own(tf.Slice)(args);
   const a = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
   return sliceOnHeap(args.backend as unknown as HeapBackend, x, a.begin, a.size);
+};
+
+const splitV: tf.KernelFunc = (args) => {
+  const x = args.inputs.x;
+  if (!x) throw new LabError('SplitV input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
+  const a = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
+  const axis = tf.util.parseAxisParam(a.axis, x.shape)[0];
+  return splitOnHeap(args.backend as unknown as HeapBackend, x, tf.backend_util.prepareSplitSize(x as tf.Tensor, a.numOrSizeSplits, axis), axis);
+};
+
+const concat: tf.KernelFunc = (args) => {
+  const inputs = Object.values(args.inputs) as tf.TensorInfo[];
+  const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number | number[] }).axis, inputs[0].shape)[0];
+  if (inputs[0].dtype === 'string' || inputs.length === 1) return own(tf.Concat)(args);
+  return concatOnHeap(args.backend as unknown as HeapBackend, inputs, axis);
 };
 
 const pad: tf.KernelFunc = (args) => {
   const x = args.inputs.x;
   if (!x) throw new LabError('Pad input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
-  // wasm's own PadV2 needs a setup that never runs once ours replaces it, so there is no fallback.
-  if (x.dtype === 'string') throw new LabError('Padding string tensors is not supported on wasm.', { field: 'x', fix: 'Pad numeric tensors only.' });
+  if (x.dtype === 'string') return own(tf.PadV2)(args);
   const a = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
   return padOnHeap(args.backend as unknown as HeapBackend, x, a.paddings, a.constantValue);
 };
+
+/** Sum or Mean over the leading axes of float32 (batch norm's per-channel reductions) on the heap; anything else by wasm's own. */
+function leadingReduction(name: string, kind: 'sum' | 'mean'): tf.KernelFunc {
+  return (args) => {
+    const x = args.inputs.x;
+    const a = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const k = x && x.dtype === 'float32' ? leadingAxes(a.axis, x.shape.length) : null;
+    if (k === null) return own(name)(args);
+    return reduceLeadingOnHeap(args.backend as unknown as HeapBackend, x!, k, kind, a.keepDims);
+  };
+}
 
 /** Kernels registered for wasm, replacing wasm's own where it has one. */
 const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
@@ -99,9 +126,14 @@ const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
   { name: tf.DepthwiseConv2dNativeBackpropInput, fn: depthwiseBackpropInput },
   // wasm's own MaxPoolGrad (4.22) is wrong when a window holds only negative values (pool-grad.ts).
   { name: tf.MaxPoolGrad, fn: maxPoolBackprop },
-  // Not backprop kernels, but the supernet's gradients run hundreds of slices and pads per step (slice-kernel.ts, pad-kernel.ts).
+  // Not backprop kernels, but the supernet's gradients run hundreds of slices, pads and per-channel
+  // reductions per step (slice-kernel.ts, pad-kernel.ts, reduce-kernel.ts).
   { name: tf.Slice, fn: slice },
   { name: tf.PadV2, fn: pad },
+  { name: tf.SplitV, fn: splitV },
+  { name: tf.Concat, fn: concat },
+  { name: tf.Sum, fn: leadingReduction(tf.Sum, 'sum') },
+  { name: tf.Mean, fn: leadingReduction(tf.Mean, 'mean') },
 ];
 
 /** Names of the wasm kernels this module provides (for reports and tests). */
@@ -112,8 +144,11 @@ export function registerWasmTrainingKernels(): void {
   for (const { name, fn } of KERNELS) {
     const existing = tf.getKernel(name, BACKEND);
     if (existing?.kernelFunc === fn) continue;
-    if (name === tf.Slice) wasmSlice = existing?.kernelFunc;
-    if (existing) tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: fn });
+    if (existing) {
+      wasmOwn.set(name, existing.kernelFunc);
+      tf.unregisterKernel(name, BACKEND);
+    }
+    // wasm's own setup stays: it binds the native function that ours may still hand cases to.
+    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: fn, setupFunc: existing?.setupFunc });
   }
 }

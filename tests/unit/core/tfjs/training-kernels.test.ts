@@ -170,6 +170,63 @@ describe('wasm training kernels', () => {
     }
   });
 
+  it('sums and means as cpu over leading axes (on the heap) and any other axes or dtypes (wasm\'s own), keepDims or not', async () => {
+    const x = randomValues([6, 5, 4, 3], 44);
+    const ints = valuesOf([4, 3, 2], (i) => i * 3 - 7);
+    const wide = randomValues([3, 100], 45);
+    const cases: Array<{ v: Values; dtype: 'float32' | 'int32'; axis: number | number[] }> = [
+      { v: x, dtype: 'float32', axis: [0, 1, 2] }, { v: x, dtype: 'float32', axis: [2, 0, 1] }, { v: x, dtype: 'float32', axis: 0 },
+      { v: x, dtype: 'float32', axis: [0, 1] }, { v: x, dtype: 'float32', axis: [1, 2] }, { v: x, dtype: 'float32', axis: -1 },
+      { v: x, dtype: 'float32', axis: [0, 1, 2, 3] }, { v: ints, dtype: 'int32', axis: [0, 1] }, { v: ints, dtype: 'int32', axis: 0 },
+      { v: wide, dtype: 'float32', axis: 0 },
+    ];
+    for (const { v, dtype, axis } of cases) {
+      for (const keepDims of [false, true]) {
+        for (const op of ['sum', 'mean'] as const) {
+          const on = async (backend: string) => {
+            await tf.setBackend(backend);
+            const t = tf.tidy(() => tf[op](tf.tensor(Array.from(v.data), v.shape, dtype), axis, keepDims));
+            const r = { shape: t.shape, dtype: t.dtype, values: Array.from(await t.data()) };
+            t.dispose();
+            return r;
+          };
+          const [wasm, cpu] = [await on('wasm'), await on('cpu')];
+          const label = `${op} ${dtype} axis ${JSON.stringify(axis)} keepDims ${keepDims}`;
+          expect([wasm.shape, wasm.dtype], label).toEqual([cpu.shape, cpu.dtype]);
+          wasm.values.forEach((value, i) => expect(value, label).toBeCloseTo(cpu.values[i], 5));
+        }
+      }
+    }
+  });
+
+  it('concatenates and splits as cpu along every axis, for every numeric dtype, with empty pieces; string concat goes to wasm\'s own', async () => {
+    const shapes = [[2, 3, 4, 5], [64, 7, 7, 8]];
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const shape of shapes) {
+        for (let axis = 0; axis < shape.length; axis++) {
+          const make = (extent: number, from: number) => {
+            const s = [...shape];
+            s[axis] = extent;
+            const count = s.reduce((a, b) => a * b, 1);
+            return { s, values: Array.from({ length: count }, (_, k) => (dtype === 'bool' ? Number((k + from) % 3 === 0) : from + k * 3 - 20)) };
+          };
+          const pieces = [make(2, 0), make(0, 5), make(shape[axis], 11), make(1, 17)];
+          const on = async (backend: string) => {
+            await tf.setBackend(backend);
+            return tf.tidy(() => {
+              const joined = tf.concat(pieces.map((p) => tf.tensor(p.values, p.s, dtype)), axis);
+              return [joined.arraySync(), tf.split(joined, [1, 0, 2 + shape[axis]], axis).map((t) => t.arraySync()), tf.split(joined, 1, axis).map((t) => t.shape)];
+            });
+          };
+          expect(await on('wasm'), `${dtype} [${shape}] axis ${axis}`).toEqual(await on('cpu'));
+        }
+      }
+    }
+    await tf.setBackend('wasm');
+    expect(tf.tidy(() => tf.concat([tf.tensor1d(['a'], 'string'), tf.tensor1d(['b', 'c'], 'string')]).arraySync())).toEqual(['a', 'b', 'c']);
+    await tf.setBackend('cpu');
+  });
+
   it('zero-upsamples by the stride', () => {
     const out = tf.tidy(() => upsampleZeros(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), 2, 3).dataSync());
     expect(Array.from(out)).toEqual([1, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 4]);
