@@ -17,7 +17,7 @@ export function candidateLabel(c: { epoch: number; mix?: number }): string {
 }
 
 export { HARM_FLAG };
-export { heldOutCleanShortfall, repairStanding, type RepairStanding } from '../core/repair/report';
+export { heldOutBound, heldOutCleanShortfall, repairStanding, type RepairStanding } from '../core/repair/report';
 
 /** Accuracy in [0, 1] as a percentage with one decimal ('–' when unknown). */
 export function pct(v: number | null | undefined): string {

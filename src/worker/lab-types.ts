@@ -263,6 +263,8 @@ export interface LessonSettings {
   finetuneEpochs: number;
   batchSize: number;
   includeSuite: boolean;
+  /** Points of clean validation accuracy a kept candidate may lose (RepairConfig.cleanTolerance × 100); absent in older sessions: the default. */
+  cleanBound?: number;
   /**
    * The user's own drift set, by identity: when `driftName` is non-empty the drift is that set
    * (failures from its repair part, drift accuracy on its held-out part) and `corruption` is not

@@ -67,6 +67,7 @@ export async function runBaseline(name: BaselineName, session: RepairSession, ca
       train: shared.images.train,
       validation: shared.images.validation,
       original: shared.original,
+      cleanTolerance: config.cleanTolerance,
       settings: { epochs: baselineEpochs(config), batchSize: config.finetune.batchSize, learningRate: config.baselineLearningRates[name], seed: config.seed, distillWeight: config.distillWeight },
       phase: `baseline: ${name}`,
       cancel,

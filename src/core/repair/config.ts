@@ -2,6 +2,7 @@ import { LabError, type ErrorParams } from '../errors';
 import { CORRUPTION_NAMES, type CorruptionName, type Severity } from '../data/corruptions';
 import type { LocalizeSettings } from '../localize/settings';
 import type { PresetName } from '../search/presets';
+import { CLEAN_TOLERANCE } from './selection';
 
 /** Everything one repair needs to know, with defaults that work on the demo models. */
 export interface RepairConfig {
@@ -29,6 +30,12 @@ export interface RepairConfig {
   finetune: { epochs: number; batchSize: number; learningRate: number; scope: 'block' | 'network'; networkRate: number };
   /** Weight of the output-distillation term (KL to the original model on clean images) in every method's loss. */
   distillWeight: number;
+  /**
+   * The selection's clean bound for every method: a candidate's clean validation accuracy may lie at
+   * most this far below the original's (a fraction: 0.005 is half a point). A lesson may loosen it
+   * to show what the bound prevents; the held-out check never loosens (report.ts heldOutBound).
+   */
+  cleanTolerance: number;
   /** Weight of ArchRepair's do-no-harm term: the correction cell's energy on clean images (search and fine-tune). */
   correctionPenalty: number;
   /** Adam learning rate of each weight-repair baseline (they take ArchRepair's weight steps, baselines.ts baselineEpochs). */
@@ -53,6 +60,7 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   // below; swept again once the correction restarted at zero (70.9 / 72.5 / 60.8 %, README Efficacy).
   finetune: { epochs: 4, batchSize: 64, learningRate: 1e-3, scope: 'network', networkRate: 1 },
   distillWeight: 1,
+  cleanTolerance: CLEAN_TOLERANCE,
   correctionPenalty: 1,
   // Each method's rate is its best of 3e-4, 1e-3, 3e-3 on the development drifts by the
   // selection rule's own validation score (`npm run efficacy -- --sweep 3e-4,1e-3,3e-3`).
@@ -104,6 +112,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
   if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 4.');
   if (!(c.correctionPenalty >= 0 && Number.isFinite(c.correctionPenalty))) fail('correctionPenalty', `correctionPenalty must be ≥ 0, got ${c.correctionPenalty}.`, 'Use 1.');
+  if (!(c.cleanTolerance >= 0 && c.cleanTolerance <= 1)) fail('cleanTolerance', `cleanTolerance must be 0–1 (a fraction of the images), got ${c.cleanTolerance}.`, 'Use 0.005 (half a point).');
   if (!(c.distillWeight >= 0 && Number.isFinite(c.distillWeight))) fail('distillWeight', `distillWeight must be ≥ 0, got ${c.distillWeight}.`, 'Use 1.');
   if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');

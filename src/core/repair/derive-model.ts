@@ -68,6 +68,8 @@ export interface DeriveRequest {
   isProbabilities: boolean;
   distillWeight: number;
   correctionPenalty: number;
+  /** The selection's clean bound (RepairConfig.cleanTolerance). */
+  cleanTolerance: number;
   seed: number;
   cancel?: CancelToken;
   onProgress?: ProgressCallback;
@@ -156,6 +158,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     train: data.train,
     validation: data.validation,
     original: req.original,
+    cleanTolerance: req.cleanTolerance,
     settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight, slower: { variables: hostVariables, rate: req.finetune.networkRate } },
     phase: req.finetune.scope === 'network' ? 'fine-tuning the derived block and the network' : 'fine-tuning the derived block',
     cancel: req.cancel,

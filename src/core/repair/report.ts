@@ -1,6 +1,6 @@
 import type { BlockScore, EpochMetrics, Genotype } from '../types';
 import type { AccuracyRow } from './evaluate';
-import { ENGLISH_VERDICT_WORDS, verdictText, type RepairVerdict, type Selection, type VerdictWords } from './selection';
+import { CLEAN_TOLERANCE, ENGLISH_VERDICT_WORDS, verdictText, type RepairVerdict, type Selection, type VerdictWords } from './selection';
 
 /** One repaired (or original) model's results in a report. */
 export interface ModelResult {
@@ -39,8 +39,8 @@ export const HARM_FLAG = 0.02;
 /**
  * How the page, the CLI and the report present ArchRepair's model once it is evaluated on
  * held-out images: 'clean-shortfall' is a model the selection kept on validation images whose
- * held-out clean accuracy lies further below the original's than the selection's tolerance. It
- * is never presented as repaired (do no harm), only as a candidate.
+ * held-out clean accuracy lies further below the original's than heldOutBound. It is never
+ * presented as repaired (do no harm), only as a candidate.
  */
 export type RepairStanding = RepairVerdict | 'clean-shortfall';
 
@@ -56,13 +56,21 @@ export function heldOutCleanShortfall(before: number, after: number, tolerance: 
   return drop > tolerance + 1e-12 ? drop : null;
 }
 
+/**
+ * The held-out check's clean bound: the selection's, or the do-no-harm bound when a lesson loosened
+ * the selection's (a loosened bound shows what the rule prevents; it never makes a worse model a repair).
+ */
+export function heldOutBound(selection: Pick<Selection, 'tolerance'>): number {
+  return Math.min(selection.tolerance, CLEAN_TOLERANCE);
+}
+
 /** The standing of a selected model from its and the original's held-out rows, with the clean shortfall when there is one. */
 export function repairStanding(original: { rows: readonly AccuracyRow[] }, repaired: { rows: readonly AccuracyRow[]; selection?: Selection | null }): { standing: RepairStanding; shortfall: number | null } {
   const selection = repaired.selection;
   if (!selection) return { standing: 'repaired', shortfall: null };
   if (selection.verdict === 'no-repair') return { standing: 'no-repair', shortfall: null };
   const i = original.rows.findIndex((row) => row.label === 'clean');
-  const shortfall = i >= 0 && repaired.rows[i] ? heldOutCleanShortfall(original.rows[i].accuracy, repaired.rows[i].accuracy, selection.tolerance) : null;
+  const shortfall = i >= 0 && repaired.rows[i] ? heldOutCleanShortfall(original.rows[i].accuracy, repaired.rows[i].accuracy, heldOutBound(selection)) : null;
   return { standing: shortfall === null ? 'repaired' : 'clean-shortfall', shortfall };
 }
 
@@ -176,7 +184,7 @@ export function reportMarkdown(r: RepairReport, words: ReportWords = ENGLISH_REP
   if (archrepair?.selection) {
     lines.push(w.verdictHeading(), '', w.verdictLine({ verdict: verdictText(archrepair.selection, w.verdict) }), '');
     const { shortfall } = reportStanding(r, archrepair.selection.verdict);
-    if (shortfall !== null) lines.push(w.cleanShortfall({ points: (100 * shortfall).toFixed(1), tolerance: (100 * archrepair.selection.tolerance).toFixed(1) }), '');
+    if (shortfall !== null) lines.push(w.cleanShortfall({ points: (100 * shortfall).toFixed(1), tolerance: (100 * heldOutBound(archrepair.selection)).toFixed(1) }), '');
   }
   if (r.results.length) {
     const labels = r.results[0].rows.map((row) => w.setLabel(row.label, row.severity));

@@ -27,6 +27,8 @@ export interface SelectiveTrainRequest {
   validation: ValidationData;
   /** The original model's validation accuracies (candidate epoch 0). */
   original: CandidateScore;
+  /** The selection's clean bound (RepairConfig.cleanTolerance). */
+  cleanTolerance: number;
   settings: { epochs: number; batchSize: number; learningRate: number; seed: number; distillWeight: number; slower?: { variables: tf.Variable[]; rate: number } };
   phase: string;
   cancel?: CancelToken;
@@ -87,7 +89,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
             else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
             const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
             candidates.push(score);
-            if (isBetterCandidate(score, best.score, req.original)) {
+            if (isBetterCandidate(score, best.score, req.original, req.cleanTolerance)) {
               if (best.values !== initial) tf.dispose(best.values);
               best = { score, values: snapshot() };
             }
@@ -98,7 +100,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
       },
     }, req.phase, req.cancel, req.onProgress);
     restore(best.values);
-    return { losses, selection: selectCandidate(req.original, candidates) };
+    return { losses, selection: selectCandidate(req.original, candidates, req.cleanTolerance) };
   } finally {
     if (best.values !== initial) tf.dispose(best.values);
     tf.dispose(initial);

@@ -57,8 +57,11 @@ interface PreparedRepair {
  * derive + fine-tune. Evaluation, baselines and export work on its outputs. No DOM, no timers;
  * the same object runs in the worker and the CLI.
  */
+/** The settings a lesson may change once failures are collected: they shape training, not the data. */
+export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'cleanTolerance'>;
+
 export class RepairSession {
-  readonly config: RepairConfig;
+  private settings: RepairConfig;
   readonly clean: Dataset;
   corrupted: Dataset;
   /** Clean training images for D_repair (null: the working set's repair pool is used). */
@@ -81,12 +84,21 @@ export class RepairSession {
   readonly instrumented: InstrumentedModel;
   private prepared: PreparedRepair | null = null;
 
+  get config(): RepairConfig {
+    return this.settings;
+  }
+
+  /** New training settings (validated), used from the next search start on; failures, splits and the localization stay. */
+  setTrainingSettings(training: Partial<TrainingSettings>): void {
+    this.settings = resolveRepairConfig({ ...this.settings, ...training });
+  }
+
   /**
    * `testSet` is the clean working set; `train` clean training images; `drift` the user's own
    * labelled drifted images (then `config.corruption` must be 'none': the drift is the set).
    */
   constructor(readonly model: tf.LayersModel, readonly graph: BlockGraph, testSet: Dataset, partial: Partial<RepairConfig> = {}, train: Dataset | null = null, drift: Dataset | null = null) {
-    this.config = resolveRepairConfig(partial);
+    this.settings = resolveRepairConfig(partial);
     if (drift && this.config.corruption !== 'none') throw new LabError('A repair takes either a corruption of the clean set or a drift set of its own, not both.', { field: 'corruption', fix: "Set corruption to 'none' when you give a drift set." });
     const firstN = (ds: Dataset) => {
       const n = Math.min(this.config.workingSize, ds.count);
@@ -307,6 +319,7 @@ export class RepairSession {
       finetune: this.config.finetune,
       distillWeight: this.config.distillWeight,
       correctionPenalty: this.config.correctionPenalty,
+      cleanTolerance: this.config.cleanTolerance,
       seed: this.config.seed,
       cancel,
       onProgress,

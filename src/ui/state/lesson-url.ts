@@ -10,6 +10,7 @@ import { LANG_PARAM } from '../i18n/pick-locale';
 export interface Lesson extends LessonSettings {
   model: string;
   dataset: string;
+  cleanBound: number;
   driftName: string;
   driftCount: number;
   driftHash: string;
@@ -29,6 +30,7 @@ export const DEFAULT_LESSON: Lesson = {
   finetuneEpochs: WORKSHOP_DEFAULTS.finetune.epochs,
   batchSize: WORKSHOP_DEFAULTS.search.batchSize,
   includeSuite: true,
+  cleanBound: 100 * WORKSHOP_DEFAULTS.cleanTolerance,
   driftName: '',
   driftCount: 0,
   driftHash: '',
@@ -45,7 +47,7 @@ export function batchSizeFor(backend: string, lesson: Lesson, given: ReadonlySet
   return given.has('batchSize') ? lesson.batchSize : (BATCH_BY_BACKEND[backend] ?? lesson.batchSize);
 }
 
-type Kind = 'string' | 'int' | 'bool';
+type Kind = 'string' | 'int' | 'number' | 'bool';
 interface Param {
   key: keyof Lesson;
   /** Short name in the query string. */
@@ -72,6 +74,7 @@ export const LESSON_PARAMS: readonly Param[] = [
   { key: 'finetuneEpochs', name: 'finetune', kind: 'int', min: 0, max: 500 },
   { key: 'batchSize', name: 'batch', kind: 'int', min: 2, max: 512 },
   { key: 'includeSuite', name: 'suite', kind: 'bool' },
+  { key: 'cleanBound', name: 'clean-bound', kind: 'number', min: 0, max: 100 },
   // The user's own drift set: the link names it (the images stay on the user's machine).
   { key: 'driftName', name: 'drift', kind: 'string' },
   { key: 'driftCount', name: 'drift-count', kind: 'int', min: 1, max: 10_000_000, onlyWith: 'driftName' },
@@ -87,9 +90,9 @@ export function readLesson(search: string): { lesson: Lesson; given: Set<keyof L
   for (const p of LESSON_PARAMS) {
     const raw = params.get(p.name);
     if (raw === null || raw === '') continue;
-    if (p.kind === 'int') {
+    if (p.kind === 'int' || p.kind === 'number') {
       const v = Number(raw);
-      if (!Number.isInteger(v) || v < (p.min ?? -Infinity) || v > (p.max ?? Infinity)) continue;
+      if (!Number.isFinite(v) || (p.kind === 'int' && !Number.isInteger(v)) || v < (p.min ?? -Infinity) || v > (p.max ?? Infinity)) continue;
       target[p.key] = v;
     } else if (p.kind === 'bool') {
       target[p.key] = raw === '1' || raw === 'true';

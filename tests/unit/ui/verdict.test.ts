@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HARM_FLAG, candidateRows, heldOutCleanShortfall, chosenCandidate, exportWording, isHarmful, methodVerdict, pointsChange } from '../../../src/ui/verdict';
+import { HARM_FLAG, candidateRows, heldOutBound, heldOutCleanShortfall, repairStanding, chosenCandidate, exportWording, isHarmful, methodVerdict, pointsChange } from '../../../src/ui/verdict';
 import { keptSelection, repairedSelection } from './steps/verdict-fixtures';
 
 describe('verdict wording', () => {
@@ -43,5 +43,14 @@ describe('held-out clean shortfall', () => {
     expect(heldOutCleanShortfall(0.98, 0.975, 0.005)).toBeNull();
     expect(heldOutCleanShortfall(0.98, 0.99, 0.005)).toBeNull();
     expect(heldOutCleanShortfall(0.98, 0.973, 0.005)).toBeCloseTo(0.007, 9);
+  });
+
+  it('keeps the do-no-harm bound when a lesson loosened the selection\'s, and follows a tightened one', () => {
+    expect(heldOutBound({ tolerance: 0.2 })).toBe(0.005);
+    expect(heldOutBound({ tolerance: 0.001 })).toBe(0.001);
+    const rows = (clean: number) => ({ rows: [{ label: 'clean', severity: 0, accuracy: clean, count: 1000 }] });
+    const loosened = { ...repairedSelection, tolerance: 0.2 };
+    expect(repairStanding(rows(0.98), { ...rows(0.97), selection: loosened })).toEqual({ standing: 'clean-shortfall', shortfall: expect.closeTo(0.01, 9) });
+    expect(repairStanding(rows(0.98), { ...rows(0.978), selection: loosened }).standing).toBe('repaired');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { scoreCandidate, trainWithSelection, type ValidationData } from '../../../../src/core/repair/selective-train';
-import { CANDIDATE_MIXES, chosenCandidate, isChosen } from '../../../../src/core/repair/selection';
+import { CANDIDATE_MIXES, CLEAN_TOLERANCE, chosenCandidate, isChosen } from '../../../../src/core/repair/selection';
 import type { Split } from '../../../../src/core/search/batches';
 import type { LogitsFn } from '../../../../src/core/repair/train';
 
@@ -30,6 +30,7 @@ describe('training with do-no-harm selection over epochs and blends', () => {
       train: thresholds(0, 1, 100, 0, true),
       validation,
       original,
+      cleanTolerance: CLEAN_TOLERANCE,
       settings: { epochs, batchSize: 50, learningRate: 0.2, seed: 1, distillWeight: 0 },
       phase: 'test',
     });
@@ -56,13 +57,26 @@ describe('training with do-no-harm selection over epochs and blends', () => {
     b.dispose();
   });
 
+  it('applies the bound it is given: loosened to 100 points, the candidate with the highest drifted accuracy wins whatever it costs on clean', async () => {
+    const b = tf.variable(tf.scalar(0));
+    const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));
+    const validation: ValidationData = { clean: thresholds(0.1, 10, 1000, 1), drift: thresholds(0, 1, 1000, 0) };
+    const original = await scoreCandidate(forward, validation, 0);
+    const { selection } = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, cleanTolerance: 1, settings: { epochs: 3, batchSize: 50, learningRate: 0.2, seed: 1, distillWeight: 0 }, phase: 'test' });
+    expect(selection.tolerance).toBe(1);
+    const kept = chosenCandidate(selection);
+    expect(kept.drift).toBe(Math.max(...selection.candidates.map((c) => c.drift)));
+    expect(kept.clean).toBeLessThan(original.clean - CLEAN_TOLERANCE);
+    b.dispose();
+  });
+
   it('returns the state to the start when no candidate keeps clean accuracy', async () => {
     const b = tf.variable(tf.scalar(0));
     const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));
     // Clean images sit right at the start, so any move of b breaks them.
     const validation: ValidationData = { clean: thresholds(0.001, 0.1, 1000, 1), drift: thresholds(0, 1, 1000, 0) };
     const original = await scoreCandidate(forward, validation, 0);
-    const { selection } = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, settings: { epochs: 2, batchSize: 50, learningRate: 0.5, seed: 1, distillWeight: 0 }, phase: 'test' });
+    const { selection } = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, cleanTolerance: CLEAN_TOLERANCE, settings: { epochs: 2, batchSize: 50, learningRate: 0.5, seed: 1, distillWeight: 0 }, phase: 'test' });
     expect(selection.verdict).toBe('no-repair');
     expect(selection.chosenMix).toBe(1);
     expect(chosenCandidate(selection)).toBe(selection.original);

@@ -33,6 +33,18 @@ function tinySession(seed: number, scope: 'block' | 'network' = 'block') {
 }
 
 describe('repair session', () => {
+  it('takes new training settings after the failures are collected and refuses invalid ones, keeping the failures', async () => {
+    const { session } = tinySession(4);
+    await session.collectFailures();
+    const failures = session.failures;
+    expect(failures).not.toBeNull();
+    session.setTrainingSettings({ search: { ...session.config.search, preset: 'paper', epochs: 3 }, cleanTolerance: 0.2 });
+    expect([session.config.search.preset, session.config.search.epochs, session.config.cleanTolerance]).toEqual(['paper', 3, 0.2]);
+    expect(() => session.setTrainingSettings({ cleanTolerance: 2 })).toThrow(/cleanTolerance/);
+    expect(session.config.cleanTolerance).toBe(0.2);
+    expect(session.failures).toBe(failures);
+  });
+
   it('runs failures → localize → search → derive, exports a model that plain tfjs loads identically, and frees its tensors', async () => {
     const { model, graph, session } = tinySession(3);
     const baseline = tf.memory().numTensors;
