@@ -9,7 +9,7 @@ import { createRng, shuffled } from '../src/core/random';
 import { createArchitect, weightGrads, type UnrollContext } from '../src/core/search/architect';
 import { disposeBatch, gatherBatch, type Batch, type Split } from '../src/core/search/batches';
 import { createCell, edgeCount } from '../src/core/search/cell';
-import { clipByGlobalNorm, createSgd } from '../src/core/search/optimizers';
+import { createSgd, globalNormClipScale } from '../src/core/search/optimizers';
 import { DARTS_HYPERPARAMETERS, PRESETS, type PresetName } from '../src/core/search/presets';
 import type { PreparedBlock, WorkloadSpec } from './workload';
 
@@ -59,10 +59,10 @@ function createLoop(block: PreparedBlock, preset: PresetName, cached: boolean, s
         const wb = gatherBatch(data.weights, slice(wOrder));
         const lossAlpha = architect.step(a, wb, unroll());
         const { value, grads } = weightGrads(() => loss(wb, architect.alpha as tf.Tensor as tf.Tensor2D, true), cell.variables);
-        const clipped = clipByGlobalNorm(grads, hp.weights.gradClipNorm);
-        sgd.apply(clipped);
+        const scale = globalNormClipScale(grads, hp.weights.gradClipNorm);
+        sgd.apply(grads, scale);
         const next = tf.tidy(() => sums.add(tf.stack([lossAlpha, value])));
-        tf.dispose([sums, lossAlpha, value, ...grads, ...clipped]);
+        tf.dispose([sums, lossAlpha, value, ...grads, scale]);
         disposeBatch(a);
         disposeBatch(wb);
         sums = next;

@@ -11,7 +11,7 @@ import { countCorrect } from './evaluate';
 import { correctionPenalty, repairLoss } from './repair-loss';
 import { normalisedEntropy } from './entropy';
 import { parseGenotype } from './genotype';
-import { clipByGlobalNorm, createAdam, createSgd } from './optimizers';
+import { createAdam, createSgd, globalNormClipScale } from './optimizers';
 import { PRESETS, cosineLearningRate } from './presets';
 import type { OpName } from './primitives';
 import { assignTensorData, assignTensorDataList, optimizerState, restoreOptimizer, toTensorData, toTensorDataList, type SearchState } from './state';
@@ -104,9 +104,9 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
 
   const trainWeights = (batch: Batch): tf.Scalar => {
     const { value, grads } = weightGrads(() => loss(batch, architect.alpha as tf.Tensor as tf.Tensor2D, true), weights);
-    const clipped = clipByGlobalNorm(grads, config.weights.gradClipNorm);
-    sgd.apply(clipped);
-    tf.dispose([...grads, ...clipped]);
+    const scale = globalNormClipScale(grads, config.weights.gradClipNorm);
+    sgd.apply(grads, scale);
+    tf.dispose([...grads, scale]);
     return value;
   };
 

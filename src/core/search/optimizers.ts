@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { SGD_STEP, SUM_OF_SQUARES } from '../tfjs/sgd-kernel';
 import type { AlphaHyperparameters, WeightHyperparameters } from './presets';
 
 /**
@@ -16,8 +17,8 @@ export interface Optimizer {
   learningRate: number;
   /** Update count (Adam bias correction uses it). */
   iterations: number;
-  /** One update from `grads` (same order as `variables`; not disposed here). */
-  apply(grads: tf.Tensor[]): void;
+  /** One update from `grads` (same order as `variables`; not disposed here), each scaled by `gradScale` first when given (clipping). */
+  apply(grads: tf.Tensor[], gradScale?: tf.Scalar): void;
   dispose(): void;
 }
 
@@ -36,10 +37,19 @@ export function createSgd(variables: tf.Variable[], hp: Pick<WeightHyperparamete
     slots: buffers,
     learningRate: hp.learningRate,
     iterations: 0,
-    apply(grads) {
+    apply(grads, gradScale) {
+      const fused = tf.getKernel(SGD_STEP, tf.getBackend()) !== undefined;
       tf.tidy(() => {
+        const scale = gradScale ?? tf.scalar(1);
         variables.forEach((w, i) => {
-          const g = grads[i].add(w.mul(hp.weightDecay));
+          if (fused) {
+            const attrs = { learningRate: optimizer.learningRate, momentum: hp.momentum, weightDecay: hp.weightDecay };
+            const [wNext, bNext] = tf.engine().runKernel(SGD_STEP, { w, b: buffers[i], g: grads[i], scale }, attrs) as tf.Tensor[];
+            buffers[i].assign(bNext);
+            w.assign(wNext);
+            return;
+          }
+          const g = grads[i].mul(scale).add(w.mul(hp.weightDecay));
           buffers[i].assign(buffers[i].mul(hp.momentum).add(g));
           w.assign(w.sub(buffers[i].mul(optimizer.learningRate)));
         });
@@ -60,13 +70,13 @@ export function createAdam(variables: tf.Variable[], hp: Omit<AlphaHyperparamete
     slots: [...first, ...second],
     learningRate: hp.learningRate,
     iterations: 0,
-    apply(grads) {
+    apply(grads, gradScale) {
       const t = optimizer.iterations + 1;
       const correction1 = 1 - hp.beta1 ** t;
       const correction2 = 1 - hp.beta2 ** t;
       tf.tidy(() => {
         variables.forEach((p, i) => {
-          const g = grads[i].add(p.mul(hp.weightDecay));
+          const g = (gradScale ? grads[i].mul(gradScale) : grads[i]).add(p.mul(hp.weightDecay));
           first[i].assign(first[i].mul(hp.beta1).add(g.mul(1 - hp.beta1)));
           second[i].assign(second[i].mul(hp.beta2).add(g.square().mul(1 - hp.beta2)));
           const denominator = second[i].sqrt().div(Math.sqrt(correction2)).add(hp.epsilon);
@@ -81,13 +91,13 @@ export function createAdam(variables: tf.Variable[], hp: Omit<AlphaHyperparamete
 }
 
 /**
- * Scales `grads` so their global L2 norm is at most `maxNorm` (PyTorch clip_grad_norm_:
- * factor maxNorm / (norm + 1e-6) when below 1). Stays on the device; returns new tensors.
+ * The factor that scales `grads` to a global L2 norm of at most `maxNorm` (PyTorch
+ * clip_grad_norm_: maxNorm / (norm + 1e-6) when below 1), for Optimizer.apply's `gradScale`.
+ * Stays on the device; the norm is one kernel where the backend has it (wasm).
  */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
+export function globalNormClipScale(grads: tf.Tensor[], maxNorm: number): tf.Scalar {
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-    const factor = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6)));
-    return grads.map((g) => g.mul(factor));
+    const squares = tf.getKernel(SUM_OF_SQUARES, tf.getBackend()) ? (tf.engine().runKernel(SUM_OF_SQUARES, Object.fromEntries(grads.map((g, i) => [String(i), g])), {}) as tf.Scalar) : tf.addN(grads.map((g) => tf.sum(tf.square(g))));
+    return tf.minimum(1, tf.div(maxNorm, tf.sqrt(squares).add(1e-6))) as tf.Scalar;
   });
 }

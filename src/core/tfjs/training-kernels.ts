@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { conv2dFilterGrad, conv2dInputGrad, depthwiseFilterGrad, depthwiseInputGrad } from './conv-grad';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainGradOnHeap, batchNormTrainOnHeap } from './batch-norm-kernel';
 import type { HeapBackend } from './heap';
+import { SGD_STEP, SUM_OF_SQUARES, sgdStepOnHeap, sumOfSquaresOnHeap } from './sgd-kernel';
 import { maxPoolGradOnHeap } from './pool-grad';
 import { padOnHeap } from './pad-kernel';
 import { leadingAxes, reduceLeadingOnHeap } from './reduce-kernel';
@@ -117,6 +119,18 @@ function leadingReduction(name: string, kind: 'sum' | 'mean'): tf.KernelFunc {
   };
 }
 
+const batchNormTrain: tf.KernelFunc = ({ inputs, attrs, backend }) =>
+  batchNormTrainOnHeap(backend as unknown as HeapBackend, float32Info(inputs.x, 'x'), (attrs as unknown as { epsilon: number }).epsilon);
+
+const batchNormTrainGrad: tf.KernelFunc = ({ inputs, backend }) =>
+  batchNormTrainGradOnHeap(backend as unknown as HeapBackend, float32Info(inputs.dy, 'dy'), float32Info(inputs.y, 'y'), float32Info(inputs.scale, 'scale'));
+
+const sumOfSquares: tf.KernelFunc = ({ inputs, backend }) =>
+  sumOfSquaresOnHeap(backend as unknown as HeapBackend, (Object.values(inputs) as tf.TensorInfo[]).map((t, i) => float32Info(t, `inputs[${i}]`)));
+
+const sgdStep: tf.KernelFunc = ({ inputs, attrs, backend }) =>
+  sgdStepOnHeap(backend as unknown as HeapBackend, float32Info(inputs.w, 'w'), float32Info(inputs.b, 'b'), float32Info(inputs.g, 'g'), float32Info(inputs.scale, 'scale'), attrs as unknown as { learningRate: number; momentum: number; weightDecay: number });
+
 /** Kernels registered for wasm, replacing wasm's own where it has one. */
 const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
   { name: tf.Conv2DBackpropFilter, fn: conv2dBackpropFilter },
@@ -134,6 +148,12 @@ const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
   { name: tf.Concat, fn: concat },
   { name: tf.Sum, fn: leadingReduction(tf.Sum, 'sum') },
   { name: tf.Mean, fn: leadingReduction(tf.Mean, 'mean') },
+  // The lab's own: the search cell's batch norm forward and backward as one kernel each (ops/norm.ts).
+  { name: BATCH_NORM_TRAIN, fn: batchNormTrain },
+  { name: BATCH_NORM_TRAIN_GRAD, fn: batchNormTrainGrad },
+  // ...and the supernet's weight step: the gradients' global norm, then one SGD kernel per variable (search/optimizers.ts).
+  { name: SUM_OF_SQUARES, fn: sumOfSquares },
+  { name: SGD_STEP, fn: sgdStep },
 ];
 
 /** Names of the wasm kernels this module provides (for reports and tests). */

@@ -2,16 +2,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch } from '../../../../src/core/search/ops/norm';
 import { batchNorm } from '../../../../src/core/search/ops/op';
+import { installTrainingSupport } from '../../../../src/core/tfjs/install';
+import { BATCH_NORM_TRAIN } from '../../../../src/core/tfjs/batch-norm-kernel';
 import { maxAbsDiff, normalizeReference, randomTensor } from './gradcheck';
 
 let before = 0;
 beforeAll(async () => {
+  installTrainingSupport();
   await tf.setBackend('cpu');
   before = tf.memory().numTensors;
 });
 afterAll(() => expect(tf.memory().numTensors).toBe(before));
 
-describe('normalizeBatch (one op with its own gradient)', () => {
+// cpu runs the composite op, wasm the lab's heap kernels (tfjs/batch-norm-kernel.ts).
+describe.each(['cpu', 'wasm'])('normalizeBatch (one op with its own gradient) on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+    expect(tf.getKernel(BATCH_NORM_TRAIN, backend) !== undefined).toBe(backend === 'wasm');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it.each([
     [[4, 5, 5, 3], 1],
     [[2, 7, 7, 8], 2],
