@@ -32,7 +32,8 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
     severity: parseSeverity(s.severity),
     workingSize,
     failureCap: s.failureCap,
-    ...(s.cleanBound === undefined ? {} : { cleanTolerance: s.cleanBound / 100 }),
+    // An emptied input (null) or an older session without it: the default bound.
+    ...(typeof s.cleanBound === 'number' && Number.isFinite(s.cleanBound) ? { cleanTolerance: s.cleanBound / 100 } : {}),
     search: { ...DEFAULT_REPAIR_CONFIG.search, ...WORKSHOP_REPAIR_CONFIG.search, preset: s.preset, epochs: s.epochs, batchSize: s.batchSize },
     finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...WORKSHOP_REPAIR_CONFIG.finetune, epochs: s.finetuneEpochs, batchSize: s.batchSize },
     suiteSize: Math.max(10, Math.min(500, Math.floor(workingSize / 2))),

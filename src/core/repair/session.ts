@@ -52,14 +52,14 @@ interface PreparedRepair {
   original: CandidateScore;
 }
 
+/** The settings a lesson may change once failures are collected: they shape training, not the data. */
+export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'cleanTolerance'>;
+
 /**
  * One repair of one model for one drift: collect failures → localize → search (epochs) →
  * derive + fine-tune. Evaluation, baselines and export work on its outputs. No DOM, no timers;
  * the same object runs in the worker and the CLI.
  */
-/** The settings a lesson may change once failures are collected: they shape training, not the data. */
-export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'cleanTolerance'>;
-
 export class RepairSession {
   private settings: RepairConfig;
   readonly clean: Dataset;

@@ -13,9 +13,11 @@ import { concatOnHeap, sliceOnHeap, splitOnHeap } from './slice-kernel';
 import type { Pad, Rounding, Shape4 } from './window';
 
 /**
- * Backprop kernels that tfjs 4.22's wasm backend lacks (or gets wrong): the conv gradients composed
- * from ops that wasm has, maxPool's as one loop over the heap (pool-grad.ts). A kernel may run ops: the engine stops taping while a kernel runs, and a returned
- * Tensor is passed through as the kernel's output, so each kernel is one tf.tidy.
+ * Kernels for the 'wasm' backend: the backprop kernels tfjs 4.22's wasm lacks (or gets wrong), the
+ * conv gradients composed from ops that wasm has and maxPool's as one loop over the heap; and loops
+ * over the heap (heap.ts) for the kernels wasm runs slowly on the supernet's small tensors. A
+ * composed kernel may run ops: the engine stops taping while a kernel runs, and a returned Tensor is
+ * passed through as the kernel's output, so each such kernel is one tf.tidy.
  */
 
 const BACKEND = 'wasm';

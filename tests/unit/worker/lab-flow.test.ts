@@ -44,8 +44,10 @@ describe('Lab workshop flow', () => {
     const head = model.graph.blocks.findIndex((b) => b.kind === 'head');
     expect(() => lab.chooseBlock(head)).toThrow(/cannot be architecture-searched/);
 
-    const info = await lab.startSearch(SETTINGS, 's');
+    // The Search step's settings changed after the failures were collected reach the search.
+    const info = await lab.startSearch({ ...SETTINGS, epochs: 3 }, 's');
     expect(info.sessionId).not.toBe('');
+    expect(info.epochsPlanned).toBe(3);
     const e1 = await lab.searchEpoch('e1');
     expect(e1.checkpoint.ok).toBe(true);
     const half = await lab.stepAlpha();
