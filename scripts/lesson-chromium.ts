@@ -1,8 +1,8 @@
 /**
- * `npm run lesson:chromium [-- --models mnist-cnn,mnist-resnet,fashion-cnn] [--port 4460] [--timeout-scale 3] [--out reports/lesson-chromium]`
+ * `npm run lesson:chromium [-- --models mnist-cnn,mnist-resnet,fashion-cnn] [--port 4460] [--timeout-scale 3] [--backend wasm] [--out reports/lesson-chromium]`
  * measures the page's default lesson in Chromium on each demo: the built app (dist/, `npm run
  * build`) under `vite preview`, each demo opened with only `?model=<name>` (no lesson settings,
- * the page picks its backend), walked like the e2e specs walk it (tests/e2e/lesson.ts), and the
+ * the page picks its backend; `--backend` forces one, as `?backend=` does), walked like the e2e specs walk it (tests/e2e/lesson.ts), and the
  * numbers the Results step shows read from its table. Writes reports/lesson-chromium/<model>.json
  * and summary.md (the do-no-harm bar, scripts/lesson-bar.ts), and prints the summary.
  */
@@ -20,6 +20,8 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
+/** A backend to force (`--backend wasm`): no calibration on the fresh profile. */
+const forcedBackend = flag('backend', '');
 const STEPS: readonly LessonStep[] = ['model', 'data', 'localize', 'search', 'results', 'export'];
 
 /** What one model's lesson showed, as written to <model>.json. */
@@ -91,7 +93,7 @@ async function measure(browser: Browser, url: string, model: string, timeoutScal
   let shown: Awaited<ReturnType<typeof readResults>> | undefined;
   let current = 'opening the page';
   try {
-    await page.goto(`${url}?model=${encodeURIComponent(model)}`);
+    await page.goto(`${url}?model=${encodeURIComponent(model)}${forcedBackend ? `&backend=${encodeURIComponent(forcedBackend)}` : ''}`);
     await expect(page.getByTestId('backend')).toContainText('backend:', { timeout: 60_000 * timeoutScale });
     current = STEPS[0];
     await runDefaultLesson(page, async (step) => {
