@@ -46,11 +46,21 @@ function fullCorrelationInput(dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   return tf.pad(upsampleZeros(dy, g.sh, g.sw), [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
 }
 
+/**
+ * True for a stride-1 window padded equally on both sides with the output the input's size (an odd
+ * filter with 'same' padding): then the input gradient is the 'same' convolution of dy with the
+ * flipped filter, with no full-size pad of dy and no crop of the result.
+ */
+function isSymmetricSame(g: Geometry, xShape: Shape4): boolean {
+  return g.sh === 1 && g.sw === 1 && g.outH === xShape[1] && g.outW === xShape[2] && 2 * g.top === (g.fh - 1) * g.dh && 2 * g.left === (g.fw - 1) * g.dw;
+}
+
 /** dL/dx of conv2d: dy [N,Ho,Wo,Co], filter [fh,fw,Ci,Co] → xShape; a dilated conv2d of dy with the flipped filter. */
 export function conv2dInputGrad(xShape: Shape4, dy: tf.Tensor4D, filter: tf.Tensor4D, strides: Pair, pad: Pad, dilations: Pair, rounding?: Rounding): tf.Tensor4D {
   const [fh, fw] = filter.shape;
   const g = geometry(xShape, fh, fw, strides, dilations, pad, rounding);
   const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  if (isSymmetricSame(g, xShape)) return tf.conv2d(dy, flipped, 1, 'same', 'NHWC', [g.dh, g.dw]);
   const full = tf.conv2d(fullCorrelationInput(dy, g), flipped, 1, 'valid', 'NHWC', [g.dh, g.dw]);
   return cropToInput(full, g, xShape[1], xShape[2]);
 }
@@ -60,6 +70,7 @@ export function depthwiseInputGrad(xShape: Shape4, dy: tf.Tensor4D, filter: tf.T
   const [fh, fw, ci, m] = filter.shape;
   const g = geometry(xShape, fh, fw, strides, dilations, pad, rounding);
   const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [fh, fw, ci * m, 1]) as tf.Tensor4D;
+  if (m === 1 && isSymmetricSame(g, xShape)) return tf.depthwiseConv2d(dy, flipped, 1, 'same', 'NHWC', [g.dh, g.dw]);
   let full = tf.depthwiseConv2d(fullCorrelationInput(dy, g), flipped, 1, 'valid', 'NHWC', [g.dh, g.dw]);
   if (m > 1) {
     const [n, h, w] = full.shape;

@@ -73,6 +73,15 @@ describe('wasm training kernels', () => {
     });
   }
 
+  // (Dilated stride-1 'same' depthwise, the other case of that path, is checked by finite differences below.)
+  it('input gradients of stride-1 \'same\' convs with odd filters (one same conv of dy) match cpu', async () => {
+    const x = randomValues([2, 7, 6, 3], 51);
+    for (const [fh, fw] of [[3, 3], [5, 5], [1, 3], [3, 1]]) {
+      await expectWasmMatchesCpu(([a, b]) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), [x, randomValues([fh, fw, 3, 2], 52)]);
+      await expectWasmMatchesCpu(([a, b]) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), [x, randomValues([fh, fw, 3, 1], 53)]);
+    }
+  });
+
   it('conv2d and depthwise gradients match cpu with explicit padding', async () => {
     const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 2], [2, 0], [0, 0]];
     const x = randomValues([2, 7, 6, 2], 31);
@@ -81,9 +90,10 @@ describe('wasm training kernels', () => {
   });
 
   it('depthwise backprop kernels handle dilation 2 (checked by finite differences)', async () => {
-    for (const pad of ['same', 'valid'] as const) {
+    // [3, 3, 2, 1] with 'same' takes the one-same-conv path of the input gradient.
+    for (const [pad, filterShape] of [['same', [3, 2, 2, 2]], ['valid', [3, 2, 2, 2]], ['same', [3, 3, 2, 1]]] as const) {
       const x = randomValues([1, 6, 7, 2], 41);
-      const filter = randomValues([3, 2, 2, 2], 42);
+      const filter = randomValues([...filterShape], 42);
       const forward = ([a, b]: tf.Tensor[]) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad, 'NHWC', 2);
       const [fdX, fdFilter] = await finiteDifferenceGrads(forward, [x, filter]);
       await tf.setBackend('wasm');
