@@ -1,14 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeapBackend } from './heap';
-
-/** Below this many elements a run is copied by a loop: a subarray per run costs more than the copy. */
-export const SHORT_RUN = 64;
-
-/** Copies `run` elements from src[from] to dst[to]: by a loop when short, else by one set. */
-export function copyRun(dst: Float32Array | Int32Array | Uint8Array, to: number, src: Float32Array | Int32Array | Uint8Array, from: number, run: number): void {
-  if (run >= SHORT_RUN) dst.set(src.subarray(from, from + run), to);
-  else for (let e = 0; e < run; e++) dst[to + e] = src[from + e];
-}
+import { copyRun, forEachRun } from './runs';
 
 /**
  * tf.pad (constant) of a numeric tensor as a fill and one copy loop over the wasm
@@ -29,16 +21,7 @@ export function padOnHeap(backend: HeapBackend, x: tf.TensorInfo, paddings: read
   let last = shape.length - 1;
   while (last > 0 && paddings[last][0] === 0 && paddings[last][1] === 0) last--;
   const run = shape[last] * strides[last];
-  const index = new Array<number>(last).fill(0);
-  let offset = paddings.reduce((sum, [before], d) => sum + before * strides[d], 0);
-  for (let read = 0; read < count; read += run) {
-    copyRun(dst, offset, src, read, run);
-    for (let d = last - 1; d >= 0; d--) {
-      offset += strides[d];
-      if (++index[d] < shape[d]) break;
-      offset -= shape[d] * strides[d];
-      index[d] = 0;
-    }
-  }
+  const first = paddings.reduce((sum, [before], d) => sum + before * strides[d], 0);
+  forEachRun(shape, strides, last, first, (offset, i) => copyRun(dst, offset, src, i * run, run));
   return out;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HeapBackend } from './heap';
-import { copyRun } from './pad-kernel';
+import { copyRun, forEachRun } from './runs';
 
 /**
  * tf.slice of a numeric tensor as one copy loop over the wasm heap. wasm's own Slice (4.22) first
@@ -22,19 +22,8 @@ export function sliceOnHeap(backend: HeapBackend, x: tf.TensorInfo, begin: numbe
   let last = rank - 1;
   while (last > 0 && extent[last] === shape[last]) last--;
   const run = extent[last] * strides[last];
-  const runStart = start[last] * strides[last];
-  const index = new Array<number>(last).fill(0);
-  let offset = runStart + start.slice(0, last).reduce((sum, b, d) => sum + b * strides[d], 0);
-  for (let written = 0; written < count; written += run) {
-    copyRun(dst, written, src, offset, run);
-    // Odometer over the outer dimensions, innermost first.
-    for (let d = last - 1; d >= 0; d--) {
-      offset += strides[d];
-      if (++index[d] < extent[d]) break;
-      offset -= extent[d] * strides[d];
-      index[d] = 0;
-    }
-  }
+  const first = start.slice(0, last + 1).reduce((sum, b, d) => sum + b * strides[d], 0);
+  forEachRun(extent, strides, last, first, (offset, i) => copyRun(dst, i * run, src, offset, run));
   return out;
 }
 
