@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { test, expect, openLab } from './fixtures';
-import { waitIdle } from './lesson';
+import { writeFolder } from './folders';
+import { waitIdle, walkFromLocalize } from './lesson';
 import { bundledSample, pngClassFolder } from '../fixtures/labelled-images';
 
 /**
@@ -11,15 +10,6 @@ import { bundledSample, pngClassFolder } from '../fixtures/labelled-images';
  * bound: the page must present that model as a candidate, never as repaired.
  */
 const LESSON = 'working=400&failures=120&epochs=2&finetune=3&preset=lite&batch=16&suite=0&clean-bound=100';
-
-function writeFolder(files: { path: string; bytes: Uint8Array }[]): string {
-  for (const f of files) {
-    const full = test.info().outputPath(f.path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, f.bytes);
-  }
-  return test.info().outputPath(files[0].path.split('/')[0]);
-}
 
 test('a model worse on held-out clean images is never offered as repaired, even when the lesson loosens the selection\'s bound', async ({ page }) => {
   test.setTimeout(300_000);
@@ -38,42 +28,32 @@ test('a model worse on held-out clean images is never offered as repaired, even 
   await expect(page.getByTestId('failure-summary')).toContainText('next-digit', { timeout: 60_000 });
   await waitIdle(page);
 
-  await page.getByRole('button', { name: 'Next: localize →' }).click();
-  await page.getByTestId('run-localize').click();
-  await expect(page.getByTestId('localization')).toBeVisible({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Next: search →' }).click();
-  await expect(page.getByTestId('clean-bound')).toHaveValue('100');
-  await page.getByTestId('search-start').click();
-  await expect(page.getByTestId('search-facts')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
-  await page.getByTestId('run-epochs').click();
-  await expect(page.getByTestId('epoch-counter')).toHaveText('2', { timeout: 180_000 });
-  await waitIdle(page);
-  await page.getByTestId('derive').click();
-  await expect(page.getByTestId('derived')).toBeVisible({ timeout: 120_000 });
-  // On validation images the loosened bound lets a candidate through.
-  await expect(page.getByTestId('derive-verdict')).toHaveAttribute('data-verdict', 'repaired');
-
-  await page.getByTestId('to-results').click();
-  await expect(page.getByTestId('results-table')).toBeVisible({ timeout: 120_000 });
-  await waitIdle(page);
-  const clean = page.getByTestId('results-table').locator('tbody tr[data-label="clean"]');
-  const drop = Number(await clean.getAttribute('data-before')) - Number(await clean.getAttribute('data-after'));
-  expect(drop).toBeGreaterThan(0.005);
-  const banner = page.getByTestId('results-verdict');
-  await expect(banner).toHaveAttribute('data-standing', 'clean-shortfall');
-  await expect(banner).toContainText('Not a repair on clean data');
-  await expect(banner).not.toContainText('Repaired');
-
-  await page.getByRole('navigation').getByRole('button', { name: 'Export' }).click();
-  await expect(page.getByTestId('export-verdict')).toHaveAttribute('data-verdict', 'clean-shortfall');
-  await page.getByTestId('prepare-export').click();
-  await expect(page.getByTestId('export-files')).toHaveAttribute('data-verdict', 'clean-shortfall', { timeout: 60_000 });
-  const offered = [await page.getByTestId('export-files').innerText(), await page.getByTestId('save-repaired').innerText(), await page.getByTestId('export-intro').innerText()].join(' ');
-  expect(offered).not.toMatch(/repaired/i);
-  await expect(page.getByTestId('export-model-label')).toContainText('candidate model (not a repair');
-  await page.getByTestId('save-repaired').click();
-  await expect(page.getByTestId('saved-repaired')).toContainText('mnist-cnn-candidate');
-  await expect(page.getByTestId('saved-repaired')).toContainText('not a repair on clean data');
-  await expect(page.getByTestId('report-md')).toContainText('Held-out check');
+  await walkFromLocalize(
+    page,
+    async (step) => {
+      if (step === 'search') {
+        // On validation images the loosened bound lets a candidate through.
+        await expect(page.getByTestId('derive-verdict')).toHaveAttribute('data-verdict', 'repaired');
+      } else if (step === 'results') {
+        const clean = page.getByTestId('results-table').locator('tbody tr[data-label="clean"]');
+        const drop = Number(await clean.getAttribute('data-before')) - Number(await clean.getAttribute('data-after'));
+        expect(drop).toBeGreaterThan(0.005);
+        const banner = page.getByTestId('results-verdict');
+        await expect(banner).toHaveAttribute('data-standing', 'clean-shortfall');
+        await expect(banner).toContainText('Not a repair on clean data');
+        await expect(banner).not.toContainText('Repaired');
+      } else if (step === 'export') {
+        await expect(page.getByTestId('export-verdict')).toHaveAttribute('data-verdict', 'clean-shortfall');
+        await expect(page.getByTestId('export-files')).toHaveAttribute('data-verdict', 'clean-shortfall');
+        const offered = [await page.getByTestId('export-files').innerText(), await page.getByTestId('save-repaired').innerText(), await page.getByTestId('export-intro').innerText()].join(' ');
+        expect(offered).not.toMatch(/repaired/i);
+        await expect(page.getByTestId('export-model-label')).toContainText('candidate model (not a repair');
+        await page.getByTestId('save-repaired').click();
+        await expect(page.getByTestId('saved-repaired')).toContainText('mnist-cnn-candidate');
+        await expect(page.getByTestId('saved-repaired')).toContainText('not a repair on clean data');
+        await expect(page.getByTestId('report-md')).toContainText('Held-out check');
+      }
+    },
+    { beforeEpochs: () => expect(page.getByTestId('clean-bound')).toHaveValue('100') },
+  );
 });

@@ -1,21 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openLab } from './fixtures';
+import { writeFolder } from './folders';
 import { bundledSample, pngClassFolder } from '../fixtures/labelled-images';
 
 /** Small settings so the lesson runs in about a minute on wasm (as in workshop.spec). */
 const SMALL = 'working=400&failures=40&epochs=2&finetune=1&preset=lite&batch=16&suite=0';
-
-/** Writes the files of a class folder under the test's output folder; returns the folder's path. */
-function writeFolder(files: { path: string; bytes: Uint8Array }[]): string {
-  for (const f of files) {
-    const full = test.info().outputPath(f.path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, f.bytes);
-  }
-  return test.info().outputPath(files[0].path.split('/')[0]);
-}
 
 async function idle(page: Page): Promise<void> {
   await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 120_000 });
