@@ -66,7 +66,7 @@ const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, attrs }) => {
 
 function float32Info(info: tf.TensorInfo | undefined, name: string): tf.TensorInfo {
   if (!info) throw new LabError(`Training kernel input "${name}" is missing.`, { field: name, fix: 'Call the op through tfjs, not the kernel directly.' });
-  if (info.dtype !== 'float32') throw new LabError(`Training kernel input "${name}" must be float32, got ${info.dtype}.`, { field: name, fix: 'Cast the tensor to float32 before pooling.' });
+  if (info.dtype !== 'float32') throw new LabError(`Training kernel input "${name}" must be float32, got ${info.dtype}.`, { field: name, fix: 'Cast the tensor to float32 first.' });
   return info;
 }
 
