@@ -8,6 +8,7 @@
  * fine-tuning. Each run's report is kept in reports/efficacy/<model>-s<seed>.json, and a run
  * whose report exists is not repeated (delete the folder to start over).
  * `--dev` runs the development drifts instead (settings are chosen there, never on the table).
+ * `--repair-flags "--guard=false"` passes more flags to every `npm run repair` (to measure a variant).
  * `--sweep 3e-4,1e-3,3e-3` runs the development drifts once per learning rate (ArchRepair's
  * fine-tune and every weight baseline at that rate) and picks each method's rate by the
  * selection rule's own score on validation (lrSweepTable); config.ts records the picks.
@@ -26,13 +27,14 @@ const flag = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const outDir = resolve(flag('out', 'reports/efficacy'));
+const repairFlags = flag('repair-flags', '').split(' ').filter(Boolean);
 
 async function runOne(run: EfficacyRun, dir = outDir, extra: readonly string[] = ['--suite-severities', '1,3,5']): Promise<RepairReport> {
   const file = join(dir, `${run.model}-${run.corruption}-s${run.seed}.json`);
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as RepairReport;
   const cli = [
     'tsx', 'src/cli/repair.ts', '--model', run.model, '--corruption', run.corruption, '--seed', String(run.seed), '--baselines', '--quiet',
-    '--out', join(dir, `${run.model}-${run.corruption}-s${run.seed}`), ...EFFICACY_RUN, ...extra,
+    '--out', join(dir, `${run.model}-${run.corruption}-s${run.seed}`), ...EFFICACY_RUN, ...extra, ...repairFlags,
   ];
   const started = Date.now();
   await new Promise<void>((done, fail) => {
@@ -47,7 +49,7 @@ async function runOne(run: EfficacyRun, dir = outDir, extra: readonly string[] =
 
 async function main(): Promise<void> {
   if (args.includes('--help')) {
-    console.log('npm run efficacy [-- --jobs 2] [--seeds 1,2,3,4,5] [--models a,b] [--dev | --sweep 3e-4,1e-3,3e-3] [--write-readme] [--out reports/efficacy]');
+    console.log('npm run efficacy [-- --jobs 2] [--seeds 1,2,3,4,5] [--models a,b] [--dev | --sweep 3e-4,1e-3,3e-3] [--write-readme] [--out reports/efficacy] [--repair-flags "--guard=false"]');
     return;
   }
   if (args.includes('--sweep')) return sweep(flag('sweep', '3e-4,1e-3,3e-3').split(',').map(Number), Number(flag('jobs', '2')));

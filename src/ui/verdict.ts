@@ -4,7 +4,8 @@
  * import none), so the steps and their tests can use it.
  */
 import { HARM_FLAG, STANDING_NAME_SUFFIX, type RepairStanding } from '../core/repair/report';
-import { candidateName, chosenName, isChosen, keepsClean, type CandidateScore, type Selection } from '../core/repair/selection';
+import { candidateName, chosenName, harmsRobustness, isChosen, keepsClean, type CandidateScore, type Selection } from '../core/repair/selection';
+import { corruptionName } from './corruption-names';
 import { m } from '../paraglide/messages';
 import { formatFixed, formatPercent } from './format';
 import { pageVerdictWords } from './i18n/report-words';
@@ -48,12 +49,25 @@ export interface CandidateRow extends CandidateScore {
   withinBound: boolean;
   /** The candidate the rule kept. */
   isChosen: boolean;
+  /** The robustness guard found it clearly losing more than HARM_FLAG on another corruption. */
+  harmful: boolean;
 }
 
 /** The original (epoch 0) and every candidate, with whether each keeps clean accuracy and which was kept. */
 export function candidateRows(selection: Selection): CandidateRow[] {
-  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || keepsClean(c, selection.original, selection.tolerance), isChosen: isOriginal ? selection.verdict === 'no-repair' : isChosen(selection, c) });
+  const row = (c: CandidateScore, isOriginal: boolean): CandidateRow => ({ ...c, withinBound: isOriginal || keepsClean(c, selection.original, selection.tolerance), isChosen: isOriginal ? selection.verdict === 'no-repair' : isChosen(selection, c), harmful: harmsRobustness(c) });
   return [row(selection.original, true), ...selection.candidates.map((c) => row(c, false))];
+}
+
+/** The robustness guard's bound in points ('2'). */
+export function harmPoints(): string {
+  return formatFixed(100 * HARM_FLAG, 0);
+}
+
+/** A candidate's worst other corruption as the table shows it ('brightness −3.1 ± 1.0'), or that the guard did not check it. */
+export function worstCorruptionText(c: Pick<CandidateScore, 'harm'>): string {
+  if (!c.harm) return m.derived_not_checked();
+  return m.derived_worst_value({ corruption: corruptionName(c.harm.label), change: pointsChange(c.harm.drop, 0), se: formatFixed(100 * c.harm.se, 1) });
 }
 
 /** Tolerance in points, e.g. '0.5'. */

@@ -36,6 +36,11 @@ export interface RepairConfig {
    * to show what the bound prevents; the held-out check never loosens (report.ts heldOutBound).
    */
   cleanTolerance: number;
+  /**
+   * The robustness guard for every method (guard.ts): a kept candidate may not clearly lose more
+   * than HARM_FLAG on any other corruption of the validation images at `suiteSeverity`.
+   */
+  robustnessGuard: boolean;
   /** Weight of ArchRepair's do-no-harm term: the correction cell's energy on clean images (search and fine-tune). */
   correctionPenalty: number;
   /** Adam learning rate of each weight-repair baseline (they take ArchRepair's weight steps, baselines.ts baselineEpochs). */
@@ -61,6 +66,7 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   finetune: { epochs: 4, batchSize: 64, learningRate: 1e-3, scope: 'network', networkRate: 1 },
   distillWeight: 1,
   cleanTolerance: CLEAN_TOLERANCE,
+  robustnessGuard: true,
   correctionPenalty: 1,
   // Each method's rate is its best of 3e-4, 1e-3, 3e-3 on the development drifts by the
   // selection rule's own validation score (`npm run efficacy -- --sweep 3e-4,1e-3,3e-3`).

@@ -62,6 +62,8 @@ export interface DeriveRequest {
   original: CandidateScore;
   /** Frozen suffix to logits. */
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
+  /** Frozen prefix, images to block inputs (the robustness guard's images, for a fine-tune of scope 'block'). */
+  prefix: (x: tf.Tensor4D) => tf.Tensor4D;
   finetune: { epochs: number; batchSize: number; learningRate: number; scope: FinetuneScope; networkRate: number };
   /** Full images of the same examples, for a fine-tune whose scope is the whole network. */
   images: DeriveData;
@@ -143,6 +145,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
       return value.add(correctionPenalty(added, out, batch.teacher?.mask).mul(req.correctionPenalty)) as tf.Scalar;
     });
   const forward: LogitsFn = (x) => toLogits(blockModel.apply(toBlock(x), { training: false }) as tf.Tensor4D);
+  const imageForward: LogitsFn = host ? forward : (x, training) => forward(req.prefix(x), training);
   // Once, before the fine-tune, on the rows it trains on: the supernet normalised with batch
   // statistics of such mixed batches, and the fine-tune runs in inference mode, so each candidate
   // the selection scores is exactly the function that was trained.
@@ -152,6 +155,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   await normalise();
   const { losses, selection } = await trainWithSelection({
     forward,
+    imageForward,
     trainingLoss,
     variables: [...blockVariables, ...hostVariables],
     state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],

@@ -1,6 +1,8 @@
 import type { BlockScore, EpochMetrics, Genotype } from '../types';
 import type { AccuracyRow } from './evaluate';
-import { CLEAN_TOLERANCE, ENGLISH_VERDICT_WORDS, verdictText, type RepairVerdict, type Selection, type VerdictWords } from './selection';
+import { CLEAN_TOLERANCE, ENGLISH_VERDICT_WORDS, HARM_FLAG, verdictText, type RepairVerdict, type Selection, type VerdictWords } from './selection';
+
+export { HARM_FLAG };
 
 /** One repaired (or original) model's results in a report. */
 export interface ModelResult {
@@ -32,9 +34,6 @@ export interface RepairReport {
   results: ModelResult[];
   timingsMs: Record<string, number>;
 }
-
-/** A drop in accuracy on any set larger than this (2 points) is flagged in the report and the Results step. */
-export const HARM_FLAG = 0.02;
 
 /**
  * How the page, the CLI and the report present ArchRepair's model once it is evaluated on

@@ -2,8 +2,9 @@
  * "Do no harm" model selection (DESIGN §4), one rule for every method: among the candidates
  * (each epoch of a training run, whole and blended back towards its starting weights) and the
  * original model itself, keep the highest drifted validation accuracy whose clean validation
- * accuracy is within CLEAN_TOLERANCE of the original's. When the original wins, no repair was
- * found that keeps clean accuracy.
+ * accuracy is within CLEAN_TOLERANCE of the original's and that does not clearly harm any other
+ * corruption of the validation images (the robustness guard, HARM_FLAG). When the original wins,
+ * no repair was found that keeps clean accuracy.
  */
 
 /** Clean validation accuracy a repair may lose: 0.5 point. */
@@ -16,6 +17,18 @@ export const CLEAN_TOLERANCE = 0.005;
  * standard error of margin asks the clean bound to hold with ~84 % one-sided confidence.
  */
 export const CLEAN_MARGIN_SE = 1;
+
+/** A drop in accuracy on any set larger than this (2 points) is flagged in the report and the Results step, and the robustness guard rejects a candidate that clearly loses more on another corruption. */
+export const HARM_FLAG = 0.02;
+
+/**
+ * Standard errors of the paired change by which a candidate's drop on another corruption must
+ * exceed HARM_FLAG before the guard rejects it. The margin asks for evidence of harm, where the
+ * clean rule asks for evidence of safety: the guard tests some twenty corruptions at once, and on
+ * a few hundred validation images each the largest of twenty noisy differences would reject
+ * nearly every fine-tuned candidate if each had to be shown harmless.
+ */
+export const HARM_MARGIN_SE = 1;
 
 /**
  * The candidates of every epoch: the weights w₀ + m·(w_e − w₀) for each mix m, where w₀ are the
@@ -34,6 +47,18 @@ export interface CandidateScore {
   drift: number;
   /** Standard error of `clean` − the original's clean accuracy, paired over the same validation images (absent: 0). */
   cleanSE?: number;
+  /** The robustness guard's finding, when it checked this candidate: the other corruption it loses most on. */
+  harm?: CorruptionHarm;
+}
+
+/** A candidate's largest loss on another corruption of the validation images (by drop − HARM_MARGIN_SE standard errors). */
+export interface CorruptionHarm {
+  /** The corruption's name. */
+  label: string;
+  /** The original's validation accuracy under it minus the candidate's (a fraction; negative: a gain). */
+  drop: number;
+  /** Standard error of `drop`, paired over the same images. */
+  se: number;
 }
 
 export type RepairVerdict = 'repaired' | 'no-repair';
@@ -55,9 +80,27 @@ export function keepsClean(candidate: CandidateScore, original: CandidateScore, 
   return candidate.clean - CLEAN_MARGIN_SE * (candidate.cleanSE ?? 0) >= original.clean - tolerance - 1e-12;
 }
 
-/** True when `candidate` keeps clean accuracy and beats `best` on the drift. */
-export function isBetterCandidate(candidate: CandidateScore, best: CandidateScore, original: CandidateScore, tolerance = CLEAN_TOLERANCE): boolean {
+/** True when the guard found that `candidate` loses more than HARM_FLAG on another corruption, by more than HARM_MARGIN_SE standard errors. */
+export function harmsRobustness(candidate: Pick<CandidateScore, 'harm'>): boolean {
+  const h = candidate.harm;
+  return h !== undefined && h.drop - HARM_MARGIN_SE * h.se > HARM_FLAG + 1e-12;
+}
+
+/** True when `candidate` keeps clean accuracy and beats `best` on the drift (the guard's check comes after, on such candidates only). */
+export function mayBeatBest(candidate: CandidateScore, best: CandidateScore, original: CandidateScore, tolerance = CLEAN_TOLERANCE): boolean {
   return keepsClean(candidate, original, tolerance) && candidate.drift > best.drift;
+}
+
+/** True when `candidate` keeps clean accuracy, was not found harmful by the guard and beats `best` on the drift. */
+export function isBetterCandidate(candidate: CandidateScore, best: CandidateScore, original: CandidateScore, tolerance = CLEAN_TOLERANCE): boolean {
+  return mayBeatBest(candidate, best, original, tolerance) && !harmsRobustness(candidate);
+}
+
+/** The worst of a candidate's per-corruption changes: the largest drop − HARM_MARGIN_SE·se. */
+export function worstHarm(changes: readonly CorruptionHarm[]): CorruptionHarm | undefined {
+  let worst: CorruptionHarm | undefined;
+  for (const c of changes) if (!worst || c.drop - HARM_MARGIN_SE * c.se > worst.drop - HARM_MARGIN_SE * worst.se) worst = c;
+  return worst;
 }
 
 /**
@@ -106,8 +149,8 @@ export interface VerdictWords {
   points: (fraction: number) => string;
   /** A candidate's name: its epoch, and its mix when it is a blend (mix < 1, as a whole percentage). */
   candidate: (x: { epoch: number; mix: number; percent: number }) => string;
-  repaired: (x: { candidate: string; driftBefore: string; driftAfter: string; tolerance: string }) => string;
-  noRepair: (x: { drift: string; clean: string; tolerance: string }) => string;
+  repaired: (x: { candidate: string; driftBefore: string; driftAfter: string; tolerance: string; harm: string }) => string;
+  noRepair: (x: { drift: string; clean: string; tolerance: string; harm: string }) => string;
 }
 
 /** The CLI's and the report's English. */
@@ -115,8 +158,8 @@ export const ENGLISH_VERDICT_WORDS: VerdictWords = {
   percent: (x) => `${(100 * x).toFixed(1)}%`,
   points: (x) => (100 * x).toFixed(1),
   candidate: ({ epoch, mix, percent }) => (mix === 1 ? `epoch ${epoch}` : `epoch ${epoch} at ${percent} %`),
-  repaired: ({ candidate, driftBefore, driftAfter, tolerance }) => `repaired (${candidate}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original, with one standard error of margin)`,
-  noRepair: ({ drift, clean, tolerance }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin); the original model is kept`,
+  repaired: ({ candidate, driftBefore, driftAfter, tolerance, harm }) => `repaired (${candidate}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original, with one standard error of margin, and no other corruption clearly down more than ${harm} points)`,
+  noRepair: ({ drift, clean, tolerance, harm }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin, and no other corruption clearly down more than ${harm} points); the original model is kept`,
 };
 
 /** 'epoch 3', or 'epoch 3 at 50 %' for a candidate that keeps half of its epoch's change. */
@@ -133,8 +176,9 @@ export function chosenName(selection: Selection, words: VerdictWords = ENGLISH_V
 /** The plain sentence the page, the report and the CLI show for a selection (English unless `words` say otherwise). */
 export function verdictText(selection: Selection, words: VerdictWords = ENGLISH_VERDICT_WORDS): string {
   const tolerance = words.points(selection.tolerance);
+  const harm = words.points(HARM_FLAG);
   if (selection.verdict === 'repaired') {
-    return words.repaired({ candidate: chosenName(selection, words), driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(chosenCandidate(selection).drift), tolerance });
+    return words.repaired({ candidate: chosenName(selection, words), driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(chosenCandidate(selection).drift), tolerance, harm });
   }
-  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance });
+  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance, harm });
 }

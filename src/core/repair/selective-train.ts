@@ -4,7 +4,14 @@ import type { ProgressCallback } from '../types';
 import type { Batch, Split } from '../search/batches';
 import { repairLoss } from '../search/repair-loss';
 import { accuracyOf, predictSplit, trainWithLoss, type LogitsFn } from './train';
-import { CANDIDATE_MIXES, isBetterCandidate, pairedStandardError, selectCandidate, type CandidateScore, type Selection } from './selection';
+import { CANDIDATE_MIXES, harmsRobustness, mayBeatBest, pairedStandardError, selectCandidate, worstHarm, type CandidateScore, type CorruptionHarm, type Selection } from './selection';
+
+/** One set of the robustness guard: the validation images under another corruption, and where the original is right on them. */
+export interface GuardSet {
+  label: string;
+  images: Split;
+  originalCorrect: Uint8Array;
+}
 
 /** The validation images (or block inputs) that choose among candidates: clean and drifted. */
 export interface ValidationData {
@@ -12,11 +19,15 @@ export interface ValidationData {
   drift: Split;
   /** 1 where the original model is right on a clean image: the pairing of every candidate's clean standard error. */
   originalCorrect?: Uint8Array;
+  /** The robustness guard's sets (images, whatever `clean` holds); absent: no guard. */
+  guard?: readonly GuardSet[];
 }
 
 export interface SelectiveTrainRequest {
   /** Inputs of the trained part → logits; every method trains in inference mode (BN statistics frozen). */
   forward: LogitsFn;
+  /** Images → logits, for the guard's sets when `forward` takes block inputs (default: `forward`). */
+  imageForward?: LogitsFn;
   /** Extra loss terms of a method on the same batch (ArchRepair's correction penalty); added to the repair loss. */
   trainingLoss?: (batch: Batch) => tf.Scalar;
   /** What Adam updates. */
@@ -59,6 +70,23 @@ export async function scoreOriginal(forward: LogitsFn, validation: ValidationDat
   return { score: { ...score, cleanSE: 0 }, originalCorrect: correct };
 }
 
+/** A candidate's change on every guard set and the worst of them (selection.ts worstHarm). */
+export async function guardHarm(forward: LogitsFn, guard: readonly GuardSet[]): Promise<CorruptionHarm | undefined> {
+  const changes: CorruptionHarm[] = [];
+  for (const set of guard) {
+    const correct = correctness(await predictSplit(forward, set.images), set.images.labels);
+    const n = Math.max(1, correct.length);
+    const drop = (set.originalCorrect.reduce((a, b) => a + b, 0) - correct.reduce((a, b) => a + b, 0)) / n;
+    changes.push({ label: set.label, drop, se: pairedStandardError(correct, set.originalCorrect) });
+  }
+  return worstHarm(changes);
+}
+
+/** Where the original model is right on each image of `images`. */
+export async function originalCorrectness(forward: LogitsFn, images: Split): Promise<Uint8Array> {
+  return correctness(await predictSplit(forward, images), images.labels);
+}
+
 /** 1 where the prediction is the label. */
 function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): Uint8Array {
   return Uint8Array.from({ length: labels.length }, (_, i) => (predicted[i] === labels[i] ? 1 : 0));
@@ -67,9 +95,10 @@ function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): U
 /**
  * Trains with the repair loss (repair-loss.ts) and applies the do-no-harm rule (selection.ts)
  * after every epoch to the epoch's weights and their blends with the starting weights
- * (CANDIDATE_MIXES); training itself continues from the epoch's own weights. On return the
- * state holds the chosen candidate; when the rule keeps the original, the state is back where
- * it started.
+ * (CANDIDATE_MIXES); training itself continues from the epoch's own weights. The robustness
+ * guard runs only on the candidates that would become the best, in order of their drifted
+ * accuracy, until one passes (it costs a pass over every guard set). On return the state holds
+ * the chosen candidate; when the rule keeps the original, the state is back where it started.
  */
 export async function trainWithSelection(req: SelectiveTrainRequest): Promise<SelectiveTrainResult> {
   const snapshot = () => req.state.map((v) => v.clone());
@@ -77,24 +106,35 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
   const initial = snapshot();
   let best: { score: CandidateScore; values: tf.Tensor[] } = { score: req.original, values: initial };
   const candidates: CandidateScore[] = [];
+  const guard = req.validation.guard ?? [];
   try {
     const lossOf = req.trainingLoss ?? ((batch: Batch) => repairLoss(req.forward(batch.x, false), batch, req.settings.distillWeight));
     const losses = await trainWithLoss(lossOf, req.variables, req.train, {
       ...req.settings,
       onEpochEnd: async (epoch) => {
         const trained = snapshot();
+        const setMix = (mix: number) => {
+          if (mix === 1) restore(trained);
+          else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
+        };
         try {
+          const scores: CandidateScore[] = [];
           for (const mix of CANDIDATE_MIXES) {
-            if (mix === 1) restore(trained);
-            else tf.tidy(() => req.state.forEach((v, i) => v.assign(initial[i].add(trained[i].sub(initial[i]).mul(mix)))));
-            const score = { ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix };
-            candidates.push(score);
-            if (isBetterCandidate(score, best.score, req.original, req.cleanTolerance)) {
-              if (best.values !== initial) tf.dispose(best.values);
-              best = { score, values: snapshot() };
-            }
+            setMix(mix);
+            scores.push({ ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix });
+          }
+          candidates.push(...scores);
+          const contenders = scores.filter((c) => mayBeatBest(c, best.score, req.original, req.cleanTolerance)).sort((a, b) => b.drift - a.drift);
+          for (const c of contenders) {
+            setMix(c.mix ?? 1);
+            if (guard.length) c.harm = await guardHarm(req.imageForward ?? req.forward, guard);
+            if (harmsRobustness(c)) continue;
+            if (best.values !== initial) tf.dispose(best.values);
+            best = { score: c, values: snapshot() };
+            break;
           }
         } finally {
+          restore(trained);
           tf.dispose(trained);
         }
       },

@@ -16,7 +16,8 @@ import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
 import { accuracyOf, asLogits, type LogitsFn } from './train';
 import { deriveRepairedModel, joinSplits, type DeriveData, type DerivedModel } from './derive-model';
-import { scoreOriginal, type ValidationData } from './selective-train';
+import { scoreOriginal } from './selective-train';
+import { buildGuardSets } from './guard';
 import type { CandidateScore } from './selection';
 import type { DistillTargets } from '../search/batches';
 
@@ -200,7 +201,7 @@ export class RepairSession {
     this.splits = buildRepairSplits(failures, this.corrupted.labels, clean, this.config.seed);
     const split = splitModel(this.model, this.graph, blockIndex);
     const sources = { clean: this.clean, corrupted: this.corrupted, train: this.train };
-    const report = phaseReporter('caching the frozen prefix', 6, onProgress);
+    const report = phaseReporter('caching the frozen prefix', 7, onProgress);
     const teacherOf = (ds: Dataset, examples: readonly RepairExample[]) => distillTargets(this.model, ds, examples, this.isProbabilities);
     const cached = async (ds: Dataset, flags: Uint8Array | undefined, step: number, teacher?: DistillTargets): Promise<Split> => {
       const out = await cacheBlockInputs(split.prefix, ds, flags, 256, cancel);
@@ -233,6 +234,10 @@ export class RepairSession {
     const { score: original, originalCorrect } = await scoreOriginal(originalForward, images.validation);
     images.validation.originalCorrect = originalCorrect;
     report(6);
+    const guardTarget = this.driftSet ? null : this.config.corruption;
+    const guard = this.config.robustnessGuard ? await buildGuardSets(this.clean, this.testSplit.validation, guardTarget, this.config.suiteSeverity, this.config.seed, originalForward) : [];
+    if (guard.length) images.validation.guard = guard;
+    report(7);
     const block = this.graph.blocks[blockIndex];
     const isProbabilities = this.isProbabilities;
     const search = createSearch(
@@ -260,7 +265,7 @@ export class RepairSession {
       split,
       search,
       data,
-      deriveData: { train, validation: { clean: validation, drift, originalCorrect } },
+      deriveData: { train, validation: { clean: validation, drift, originalCorrect, ...(guard.length ? { guard } : {}) } },
       images,
       original,
     };
@@ -316,6 +321,7 @@ export class RepairSession {
       isProbabilities: this.isProbabilities,
       original: p.original,
       suffix: (x) => asLogits(p.split.suffix(x), this.isProbabilities),
+      prefix: (x) => p.split.prefix(x) as tf.Tensor4D,
       finetune: this.config.finetune,
       distillWeight: this.config.distillWeight,
       correctionPenalty: this.config.correctionPenalty,

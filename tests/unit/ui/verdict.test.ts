@@ -14,7 +14,7 @@ describe('verdict wording', () => {
   });
 
   it('lists the original and every candidate with the clean bound and the one kept', () => {
-    expect(candidateRows(repairedSelection).map((c) => [c.epoch, c.withinBound, c.isChosen])).toEqual([[0, true, false], [1, true, true], [2, false, false]]);
+    expect(candidateRows(repairedSelection).map((c) => [c.epoch, c.withinBound, c.isChosen, c.harmful])).toEqual([[0, true, false, false], [1, true, true, false], [2, false, false, false], [3, true, false, true]]);
     expect(candidateRows(keptSelection).map((c) => [c.epoch, c.withinBound, c.isChosen])).toEqual([[0, true, true], [1, false, false], [2, true, false]]);
     expect(chosenCandidate(repairedSelection).epoch).toBe(1);
     expect(chosenCandidate(keptSelection).epoch).toBe(0);

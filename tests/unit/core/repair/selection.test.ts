@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAN_TOLERANCE, candidateName, chosenCandidate, chosenName, isChosen, keepsClean, pairedStandardError, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+import { CLEAN_TOLERANCE, HARM_FLAG, HARM_MARGIN_SE, candidateName, chosenCandidate, chosenName, harmsRobustness, isBetterCandidate, isChosen, keepsClean, pairedStandardError, selectCandidate, verdictText, worstHarm } from '../../../../src/core/repair/selection';
 
 const original = { epoch: 0, clean: 0.97, drift: 0.33 };
 
@@ -32,6 +32,38 @@ describe('do-no-harm selection', () => {
       { epoch: 2, clean: 0.99, drift: 0.5 },
     ]);
     expect(s.chosenEpoch).toBe(1);
+  });
+});
+
+describe('robustness guard', () => {
+  it('rejects a candidate only when its drop on another corruption exceeds 2 points by more than one standard error', () => {
+    expect(HARM_FLAG).toBe(0.02);
+    expect(HARM_MARGIN_SE).toBe(1);
+    expect(harmsRobustness({ harm: { label: 'fog', drop: 0.05, se: 0.01 } })).toBe(true);
+    expect(harmsRobustness({ harm: { label: 'fog', drop: 0.029, se: 0.01 } })).toBe(false); // 2.9 − 1.0 < 2 points: not clear harm
+    expect(harmsRobustness({ harm: { label: 'fog', drop: 0.031, se: 0.01 } })).toBe(true);
+    expect(harmsRobustness({ harm: { label: 'fog', drop: -0.1, se: 0.01 } })).toBe(false);
+    expect(harmsRobustness({})).toBe(false); // not checked
+  });
+
+  it('names the corruption with the largest drop less its standard error as the worst', () => {
+    const worst = worstHarm([
+      { label: 'fog', drop: 0.06, se: 0.05 }, // 1 point beyond its noise
+      { label: 'brightness', drop: 0.04, se: 0.005 }, // 3.5 points
+      { label: 'contrast', drop: -0.02, se: 0.01 },
+    ]);
+    expect(worst?.label).toBe('brightness');
+    expect(worstHarm([])).toBeUndefined();
+  });
+
+  it('passes over a harmful candidate with the best drift for the best one that is not, and says so in the verdict', () => {
+    const harmful = { epoch: 2, clean: 0.97, drift: 0.8, harm: { label: 'brightness', drop: 0.12, se: 0.01 } };
+    const safe = { epoch: 1, clean: 0.97, drift: 0.6, harm: { label: 'fog', drop: 0.01, se: 0.01 } };
+    expect(isBetterCandidate(harmful, original, original)).toBe(false);
+    const s = selectCandidate(original, [safe, harmful]);
+    expect(s.chosenEpoch).toBe(1);
+    expect(verdictText(s)).toMatch(/no other corruption clearly down more than 2\.0 points/);
+    expect(selectCandidate(original, [harmful]).verdict).toBe('no-repair');
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { scoreCandidate, trainWithSelection, type ValidationData } from '../../../../src/core/repair/selective-train';
-import { CANDIDATE_MIXES, CLEAN_TOLERANCE, chosenCandidate, isChosen } from '../../../../src/core/repair/selection';
+import { CANDIDATE_MIXES, CLEAN_TOLERANCE, chosenCandidate, harmsRobustness, isChosen } from '../../../../src/core/repair/selection';
+import { guardHarm, originalCorrectness } from '../../../../src/core/repair/selective-train';
 import type { Split } from '../../../../src/core/search/batches';
 import type { LogitsFn } from '../../../../src/core/repair/train';
 
@@ -81,6 +82,40 @@ describe('training with do-no-harm selection over epochs and blends', () => {
     expect(selection.chosenMix).toBe(1);
     expect(chosenCandidate(selection)).toBe(selection.original);
     expect(b.dataSync()[0]).toBe(0);
+    b.dispose();
+  });
+
+  it('with a robustness guard, keeps the best candidate that does not clearly harm the guard set, and only checks candidates that could win', async () => {
+    const b = tf.variable(tf.scalar(0));
+    const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));
+    const run = async (withGuard: boolean) => {
+      b.assign(tf.scalar(0));
+      // Clean images spread wide (cheap to keep), the guard's images (label 1) sit at 0.1–2: raising b past 0.1 breaks them fast.
+      const validation: ValidationData = { clean: thresholds(0.1, 50, 2000, 1), drift: thresholds(0, 1, 1000, 0) };
+      if (withGuard) {
+        const images = thresholds(0.1, 2, 1000, 1);
+        validation.guard = [{ label: 'other', images, originalCorrect: await originalCorrectness(forward, images) }];
+      }
+      const original = await scoreCandidate(forward, validation, 0);
+      const result = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, cleanTolerance: CLEAN_TOLERANCE, settings: { epochs: 3, batchSize: 50, learningRate: 0.2, seed: 1, distillWeight: 0 }, phase: 'test' });
+      return { ...result, validation, after: b.dataSync()[0] };
+    };
+    const free = await run(false);
+    const guarded = await run(true);
+    const freeKept = chosenCandidate(free.selection);
+    const kept = chosenCandidate(guarded.selection);
+    expect(free.selection.candidates.every((c) => c.harm === undefined)).toBe(true);
+    expect(guarded.selection.verdict).toBe('repaired');
+    expect(kept.drift).toBeLessThan(freeKept.drift);
+    expect(kept.harm).toBeDefined();
+    expect(harmsRobustness(kept)).toBe(false);
+    // Everything with a better drift that keeps clean accuracy was checked and found harmful.
+    const better = guarded.selection.candidates.filter((c) => c.drift > kept.drift && c.clean - (c.cleanSE ?? 0) >= guarded.selection.original.clean - CLEAN_TOLERANCE);
+    expect(better.length).toBeGreaterThan(0);
+    expect(better.every((c) => harmsRobustness(c))).toBe(true);
+    // The state is the kept candidate: its guard finding is reproduced from the variables.
+    const again = await guardHarm(forward, guarded.validation.guard!);
+    expect(again?.drop).toBeCloseTo(kept.harm!.drop, 6);
     b.dispose();
   });
 });

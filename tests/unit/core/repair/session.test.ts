@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { RepairSession, isSearchable } from '../../../../src/core/repair/session';
 import { CANDIDATE_MIXES, chosenCandidate } from '../../../../src/core/repair/selection';
+import { CORRUPTION_NAMES } from '../../../../src/core/data/corruptions';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
 import { exportModel } from '../../../../src/core/model/export';
 import type { Json } from '../../../../src/core/model/topology';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 });
 
 /** A tiny model, its block graph and a small session that runs every phase quickly. */
-function tinySession(seed: number, scope: 'block' | 'network' = 'block') {
+function tinySession(seed: number, scope: 'block' | 'network' = 'block', robustnessGuard = true) {
   const model = tinyCnn(seed, 'softmax');
   const graph = blockGraphFromTopology(model.toJSON(null, false) as unknown as Json, 'tiny');
   const data = quadrantData(160, seed);
@@ -28,6 +29,7 @@ function tinySession(seed: number, scope: 'block' | 'network' = 'block') {
     localize: { batchSize: 32, gradientGroupSize: 8 },
     search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
     finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope, networkRate: 1 },
+    robustnessGuard,
   });
   return { model, graph, session };
 }
@@ -43,6 +45,32 @@ describe('repair session', () => {
     expect(() => session.setTrainingSettings({ cleanTolerance: 2 })).toThrow(/cleanTolerance/);
     expect(session.config.cleanTolerance).toBe(0.2);
     expect(session.failures).toBe(failures);
+  });
+
+  it('builds the robustness guard from the validation images under every other corruption, for every method, and none when it is off', async () => {
+    const { session, model } = tinySession(5);
+    await session.collectFailures();
+    await session.localize();
+    await session.startSearch();
+    const guard = session.repairData!.images.validation.guard!;
+    expect(guard.map((g) => g.label)).toEqual(CORRUPTION_NAMES.filter((n) => n !== 'gaussian_noise'));
+    const validation = session.testSplit.validation;
+    for (const g of guard) {
+      expect(g.images.shape).toEqual([validation.length, 8, 8, 1]);
+      expect(Array.from(g.images.labels)).toEqual(validation.map((i) => session.clean.labels[i]));
+      expect(g.originalCorrect).toHaveLength(validation.length);
+    }
+    // Each set is its own corruption of the same images.
+    expect(guard.slice(1).every((g) => g.images.inputs.some((v, i) => v !== guard[0].images.inputs[i]))).toBe(true);
+    session.dispose();
+    model.dispose();
+    const off = tinySession(5, 'block', false);
+    await off.session.collectFailures();
+    await off.session.localize();
+    await off.session.startSearch();
+    expect(off.session.repairData!.images.validation.guard).toBeUndefined();
+    off.session.dispose();
+    off.model.dispose();
   });
 
   it('runs failures → localize → search → derive, exports a model that plain tfjs loads identically, and frees its tensors', async () => {

@@ -139,7 +139,7 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
     expect(screen.getByTestId('epoch-metrics').textContent).not.toContain('drifted');
   });
 
-  it('says which fine-tune epoch was kept, with the candidates and the clean bound', () => {
+  it('says which fine-tune epoch was kept, with the candidates, the clean bound and the robustness guard', () => {
     render(SearchStep, stubLab({ search, history, derived: derived(repairedSelection) }));
     const verdict = screen.getByTestId('derive-verdict');
     expect(verdict.getAttribute('data-verdict')).toBe('repaired');
@@ -148,10 +148,12 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
     expect(verdict.textContent).toContain('40.0% → 70.0%');
     const rows = [...screen.getByTestId('derive-candidates').querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
     expect(rows).toEqual([
-      ['original model', '98.0%', '40.0%', 'reference', ''],
-      ['epoch 1', '97.8%', '70.0%', 'yes', '✓ kept'],
-      ['epoch 2', '95.0%', '80.0%', 'no', ''],
+      ['original model', '98.0%', '40.0%', 'reference', 'reference', ''],
+      ['epoch 1', '97.8%', '70.0%', 'yes', 'fog −1.2 ± 0.4', '✓ kept'],
+      ['epoch 2', '95.0%', '80.0%', 'no', '', ''],
+      ['epoch 3', '97.9%', '90.0%', 'yes', 'brightness −10.0 ± 1.0 ✗ over 2 points', ''],
     ]);
+    expect(screen.getByTestId('derive-candidates').querySelector('tr[data-epoch="3"]')!.getAttribute('data-harmful')).toBe('true');
   });
 
   it('says plainly when the original model is kept', () => {
