@@ -8,7 +8,7 @@ import { BASELINE_LABELS, BASELINE_NAMES, runBaseline, type BaselineName } from 
 import { evaluateOn, type Evaluation } from './evaluate';
 import type { ModelResult, RepairReport } from './report';
 import type { RepairSession } from './session';
-import { chosenName, type Selection } from './selection';
+import { chosenCandidate, chosenName, type CandidateScore, type Selection } from './selection';
 import type { DatasetIdentity } from '../data/identity';
 
 /**
@@ -66,7 +66,7 @@ export async function runBaselines(session: RepairSession, sets: Sets, options: 
       const trainMs = Math.round(performance.now() - t0);
       if (options.timings) options.timings[`baseline ${name}`] = trainMs;
       const evaluated = await evaluateMethod(name, outcome.model, sets, trainMs, outcome.selection, options.cancel);
-      options.log?.(`${evaluated.result.label}: ${summary(evaluated.result)} (${outcome.selection.verdict}, ${chosenName(outcome.selection)})`);
+      options.log?.(`${evaluated.result.label}: ${summary(evaluated.result)} (${outcome.selection.verdict}, ${chosenName(outcome.selection)}${guardNote(chosenCandidate(outcome.selection))})`);
       out.push(evaluated);
     } finally {
       outcome.dispose();
@@ -74,6 +74,10 @@ export async function runBaselines(session: RepairSession, sets: Sets, options: 
   }
   return out;
 }
+
+/** The robustness guard's finding on a kept candidate, for the log ('; worst other corruption on validation: fog −1.2 ± 0.4 points'). */
+const guardNote = (c: CandidateScore): string =>
+  c.harm ? `; worst other corruption on validation: ${c.harm.label} ${(-100 * c.harm.drop).toFixed(1)} ± ${(100 * c.harm.se).toFixed(1)} points` : '';
 
 const summary = (r: ModelResult) => r.rows.slice(0, 2).map((row) => `${row.label} ${(100 * row.accuracy).toFixed(1)}%`).join(', ');
 
@@ -123,7 +127,7 @@ export async function runRepairPipeline(session: RepairSession, options: Pipelin
     }
   });
   const derived = await timed('derive + fine-tune', () => session.derive(cancel, onProgress));
-  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (${chosenName(derived.selection)})`);
+  log(`derived: ${derived.genotype.edges.map((e) => `${e.node}←${e.from}:${e.op}`).join(' ')}; ${derived.params} params; ${derived.selection.verdict} (${chosenName(derived.selection)}${guardNote(chosenCandidate(derived.selection))})`);
 
   const sets = evaluationSets(session, options.includeSuite, options.suiteSeverities);
   const evaluated: MethodEvaluation[] = [];
