@@ -121,6 +121,19 @@ function leadingReduction(name: string, kind: 'sum' | 'mean'): tf.KernelFunc {
   };
 }
 
+/**
+ * Identity shares the input's memory (one more reference), as wasm's own Reshape and cpu's
+ * Identity do, instead of copying it: the engine clones every tensor a kernel saves for its
+ * gradient (≈ 5,000 copies per paper search step), and no kernel writes into its inputs.
+ */
+const identity: tf.KernelFunc = (args) => {
+  const x = args.inputs.x;
+  if (!x) throw new LabError('Identity input "x" is missing.', { field: 'x', fix: 'Call the op through tfjs, not the kernel directly.' });
+  if (x.dtype === 'string') return own(tf.Identity)(args);
+  (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 const batchNormTrain: tf.KernelFunc = ({ inputs, attrs, backend }) =>
   batchNormTrainOnHeap(backend as unknown as HeapBackend, float32Info(inputs.x, 'x'), (attrs as unknown as { epsilon: number }).epsilon);
 
@@ -148,6 +161,7 @@ const KERNELS: ReadonlyArray<{ name: string; fn: tf.KernelFunc }> = [
   { name: tf.PadV2, fn: pad },
   { name: tf.SplitV, fn: splitV },
   { name: tf.Concat, fn: concat },
+  { name: tf.Identity, fn: identity },
   { name: tf.Sum, fn: leadingReduction(tf.Sum, 'sum') },
   { name: tf.Mean, fn: leadingReduction(tf.Mean, 'mean') },
   // The lab's own: the search cell's batch norm forward and backward as one kernel each (ops/norm.ts).

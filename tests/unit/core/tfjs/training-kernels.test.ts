@@ -237,6 +237,33 @@ describe('wasm training kernels', () => {
     await tf.setBackend('cpu');
   });
 
+  it('clones by sharing memory on wasm: a clone outlives its source, a variable assigned from it keeps its value, strings still copy', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numBytes;
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const copy = x.clone();
+    expect(copy.dataId).toBe(x.dataId); // one buffer, two tensors
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3, 4]);
+    const zeros = tf.zeros([2, 2]);
+    const v = tf.variable(zeros);
+    zeros.dispose();
+    v.assign(copy);
+    copy.dispose();
+    const next = tf.tidy(() => v.add(1));
+    v.assign(next);
+    next.dispose();
+    expect(Array.from(await v.data())).toEqual([2, 3, 4, 5]);
+    v.dispose();
+    expect(tf.memory().numBytes).toBe(before);
+    const s = tf.tensor1d(['a', 'b'], 'string');
+    const sc = s.clone();
+    s.dispose();
+    expect(await sc.array()).toEqual(['a', 'b']);
+    sc.dispose();
+    await tf.setBackend('cpu');
+  });
+
   it('zero-upsamples by the stride', () => {
     const out = tf.tidy(() => upsampleZeros(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), 2, 3).dataSync());
     expect(Array.from(out)).toEqual([1, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 4]);
