@@ -1,7 +1,7 @@
 import { imageSize, subset, type Dataset } from '../data/dataset';
 import { CORRUPTION_NAMES, corruptDataset, type CorruptionName, type Severity } from '../data/corruptions';
 import { yieldToEventLoop } from '../progress';
-import { originalCorrectness, type GuardSet } from './selective-train';
+import { correctnessOf, type GuardSet } from './selective-train';
 import type { LogitsFn } from './train';
 
 /**
@@ -38,7 +38,7 @@ export async function buildGuardSets(clean: Dataset, validation: readonly number
   for (const [i, label] of names.entries()) {
     const ds = corruptDataset(base, label, severity, seed + 2);
     const images = { inputs: ds.images, labels: ds.labels, shape: [ds.count, ds.height, ds.width, ds.channels] as [number, number, number, number] };
-    sets.push({ label, images, originalCorrect: await originalCorrectness(forward, images) });
+    sets.push({ label, images, originalCorrect: await correctnessOf(forward, images) });
     onSet?.(i + 1, names.length);
     await yieldToEventLoop();
   }

@@ -53,7 +53,7 @@ export interface SelectiveTrainResult {
 
 /** Accuracy of `forward` on the clean and drifted validation splits, and its per-image clean correctness. */
 async function scored(forward: LogitsFn, validation: ValidationData, epoch: number): Promise<{ score: CandidateScore; correct: Uint8Array }> {
-  const correct = correctness(await predictSplit(forward, validation.clean), validation.clean.labels);
+  const correct = await correctnessOf(forward, validation.clean);
   const clean = correct.reduce((a, b) => a + b, 0) / Math.max(1, correct.length);
   const drift = accuracyOf(await predictSplit(forward, validation.drift), validation.drift.labels);
   return { score: { epoch, clean, drift, ...(validation.originalCorrect ? { cleanSE: pairedStandardError(correct, validation.originalCorrect) } : {}) }, correct };
@@ -74,7 +74,7 @@ export async function scoreOriginal(forward: LogitsFn, validation: ValidationDat
 export async function guardHarm(forward: LogitsFn, guard: readonly GuardSet[]): Promise<CorruptionHarm | undefined> {
   const changes: CorruptionHarm[] = [];
   for (const set of guard) {
-    const correct = correctness(await predictSplit(forward, set.images), set.images.labels);
+    const correct = await correctnessOf(forward, set.images);
     const n = Math.max(1, correct.length);
     const drop = (set.originalCorrect.reduce((a, b) => a + b, 0) - correct.reduce((a, b) => a + b, 0)) / n;
     changes.push({ label: set.label, drop, se: pairedStandardError(correct, set.originalCorrect) });
@@ -82,8 +82,8 @@ export async function guardHarm(forward: LogitsFn, guard: readonly GuardSet[]): 
   return worstHarm(changes);
 }
 
-/** Where the original model is right on each image of `images`. */
-export async function originalCorrectness(forward: LogitsFn, images: Split): Promise<Uint8Array> {
+/** 1 where `forward` is right on an example of `images`. */
+export async function correctnessOf(forward: LogitsFn, images: Split): Promise<Uint8Array> {
   return correctness(await predictSplit(forward, images), images.labels);
 }
 

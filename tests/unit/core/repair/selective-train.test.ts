@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { scoreCandidate, trainWithSelection, type ValidationData } from '../../../../src/core/repair/selective-train';
 import { CANDIDATE_MIXES, CLEAN_TOLERANCE, chosenCandidate, harmsRobustness, isChosen } from '../../../../src/core/repair/selection';
-import { guardHarm, originalCorrectness } from '../../../../src/core/repair/selective-train';
+import { guardHarm, correctnessOf } from '../../../../src/core/repair/selective-train';
 import type { Split } from '../../../../src/core/search/batches';
 import type { LogitsFn } from '../../../../src/core/repair/train';
 
@@ -94,7 +94,7 @@ describe('training with do-no-harm selection over epochs and blends', () => {
       const validation: ValidationData = { clean: thresholds(0.1, 50, 2000, 1), drift: thresholds(0, 1, 1000, 0) };
       if (withGuard) {
         const images = thresholds(0.1, 2, 1000, 1);
-        validation.guard = [{ label: 'other', images, originalCorrect: await originalCorrectness(forward, images) }];
+        validation.guard = [{ label: 'other', images, originalCorrect: await correctnessOf(forward, images) }];
       }
       const original = await scoreCandidate(forward, validation, 0);
       const result = await trainWithSelection({ forward, variables: [b], state: [b], train: thresholds(0, 1, 100, 0, true), validation, original, cleanTolerance: CLEAN_TOLERANCE, settings: { epochs: 3, batchSize: 50, learningRate: 0.2, seed: 1, distillWeight: 0 }, phase: 'test' });
