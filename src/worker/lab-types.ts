@@ -265,6 +265,8 @@ export interface LessonSettings {
   includeSuite: boolean;
   /** Points of clean validation accuracy a kept candidate may lose (RepairConfig.cleanTolerance × 100); absent in older sessions: the default. */
   cleanBound?: number;
+  /** The robustness guard (RepairConfig.robustnessGuard); absent in older sessions: the default. */
+  robustnessGuard?: boolean;
   /**
    * The user's own drift set, by identity: when `driftName` is non-empty the drift is that set
    * (failures from its repair part, drift accuracy on its held-out part) and `corruption` is not

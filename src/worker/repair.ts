@@ -34,6 +34,7 @@ export function repairConfigOf(s: LessonSettings, datasetCount: number): Partial
     failureCap: s.failureCap,
     // An emptied input (null) or an older session without it: the default bound.
     ...(typeof s.cleanBound === 'number' && Number.isFinite(s.cleanBound) ? { cleanTolerance: s.cleanBound / 100 } : {}),
+    ...(typeof s.robustnessGuard === 'boolean' ? { robustnessGuard: s.robustnessGuard } : {}),
     search: { ...DEFAULT_REPAIR_CONFIG.search, ...WORKSHOP_REPAIR_CONFIG.search, preset: s.preset, epochs: s.epochs, batchSize: s.batchSize },
     finetune: { ...DEFAULT_REPAIR_CONFIG.finetune, ...WORKSHOP_REPAIR_CONFIG.finetune, epochs: s.finetuneEpochs, batchSize: s.batchSize },
     suiteSize: Math.max(10, Math.min(500, Math.floor(workingSize / 2))),
@@ -160,9 +161,9 @@ export function chooseBlock(ws: Workspace, index: number): LocalizationView {
 export async function startSearch(ws: Workspace, db: LabDb, tabId: string, settings: LessonSettings, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<SearchInfo> {
   const session = requireSession(ws);
   const cur = requireModel(ws);
-  // The Search step's settings (space, epochs, batch, fine-tune, clean bound) may have changed since the failures were collected.
-  const { search, finetune, cleanTolerance } = repairConfigOf(settings, session.clean.count);
-  session.setTrainingSettings({ search, finetune, ...(cleanTolerance === undefined ? {} : { cleanTolerance }) });
+  // The Search step's settings (space, epochs, batch, fine-tune, clean bound, guard) may have changed since the failures were collected.
+  const { search, finetune, cleanTolerance, robustnessGuard } = repairConfigOf(settings, session.clean.count);
+  session.setTrainingSettings({ search, finetune, ...(cleanTolerance === undefined ? {} : { cleanTolerance }), ...(robustnessGuard === undefined ? {} : { robustnessGuard }) });
   await ws.timed('prepare search', () => session.startSearch(cancel, onProgress));
   ws.results = null;
   const block = session.graph.blocks[session.blockIndex!];

@@ -29,6 +29,14 @@ test('the workshop flow on the demo: model → data → localize → search → 
         // The do-no-harm selection: whichever verdict comes out, the page says which.
         derivedVerdict = await page.getByTestId('derive-verdict').getAttribute('data-verdict');
         expect(['repaired', 'no-repair']).toContain(derivedVerdict);
+        // The robustness guard checked the kept candidate (a repair) and says what it found.
+        const candidates = page.getByTestId('derive-candidates');
+        await expect(candidates.locator('thead')).toContainText('worst other corruption');
+        if (derivedVerdict === 'repaired') {
+          const kept = candidates.locator('tbody tr[data-kept="true"]');
+          await expect(kept).toHaveAttribute('data-harmful', 'false');
+          await expect(kept).toContainText(/ ± \d/);
+        }
       } else if (step === 'results') {
         // The numbers on the page are the worker's: evaluate again through the API and compare.
         const shown = await page.getByTestId('results-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => ({ label: r.getAttribute('data-label'), before: Number(r.getAttribute('data-before')), after: Number(r.getAttribute('data-after')) })));

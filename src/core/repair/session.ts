@@ -54,7 +54,7 @@ interface PreparedRepair {
 }
 
 /** The settings a lesson may change once failures are collected: they shape training, not the data. */
-export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'cleanTolerance'>;
+export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'cleanTolerance' | 'robustnessGuard'>;
 
 /**
  * One repair of one model for one drift: collect failures → localize → search (epochs) →

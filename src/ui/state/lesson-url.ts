@@ -11,6 +11,7 @@ export interface Lesson extends LessonSettings {
   model: string;
   dataset: string;
   cleanBound: number;
+  robustnessGuard: boolean;
   driftName: string;
   driftCount: number;
   driftHash: string;
@@ -31,6 +32,7 @@ export const DEFAULT_LESSON: Lesson = {
   batchSize: WORKSHOP_DEFAULTS.search.batchSize,
   includeSuite: true,
   cleanBound: 100 * WORKSHOP_DEFAULTS.cleanTolerance,
+  robustnessGuard: WORKSHOP_DEFAULTS.robustnessGuard,
   driftName: '',
   driftCount: 0,
   driftHash: '',
@@ -75,6 +77,7 @@ export const LESSON_PARAMS: readonly Param[] = [
   { key: 'batchSize', name: 'batch', kind: 'int', min: 2, max: 512 },
   { key: 'includeSuite', name: 'suite', kind: 'bool' },
   { key: 'cleanBound', name: 'clean-bound', kind: 'number', min: 0, max: 100 },
+  { key: 'robustnessGuard', name: 'guard', kind: 'bool' },
   // The user's own drift set: the link names it (the images stay on the user's machine).
   { key: 'driftName', name: 'drift', kind: 'string' },
   { key: 'driftCount', name: 'drift-count', kind: 'int', min: 1, max: 10_000_000, onlyWith: 'driftName' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { repairConfigOf } from '../../../src/worker/repair';
 import { CLEAN_TOLERANCE } from '../../../src/core/repair/selection';
-import { DEFAULT_LESSON } from '../../../src/ui/state/lesson-url';
+import { DEFAULT_LESSON, readLesson } from '../../../src/ui/state/lesson-url';
 
 describe('the engine config of a lesson', () => {
   it('carries the clean bound in points as a fraction, and the default when the input was emptied or the session predates it', () => {
@@ -10,6 +10,14 @@ describe('the engine config of a lesson', () => {
     expect(repairConfigOf({ ...DEFAULT_LESSON, cleanBound: 0.25 }, 10_000).cleanTolerance).toBe(0.0025);
     expect(repairConfigOf({ ...DEFAULT_LESSON, cleanBound: null as unknown as number }, 10_000).cleanTolerance).toBeUndefined();
     expect(repairConfigOf({ ...DEFAULT_LESSON, cleanBound: undefined }, 10_000).cleanTolerance).toBeUndefined();
+  });
+
+  it('carries the robustness guard, on by default, and the default when the session predates it', () => {
+    expect(DEFAULT_LESSON.robustnessGuard).toBe(true);
+    expect(repairConfigOf({ ...DEFAULT_LESSON, robustnessGuard: false }, 10_000).robustnessGuard).toBe(false);
+    expect(repairConfigOf({ ...DEFAULT_LESSON, robustnessGuard: undefined }, 10_000).robustnessGuard).toBeUndefined();
+    expect(readLesson('?guard=0').lesson.robustnessGuard).toBe(false);
+    expect(readLesson('').lesson.robustnessGuard).toBe(true);
   });
 
   it('takes the Search step\'s settings: space, epochs, batch and fine-tune epochs', () => {
