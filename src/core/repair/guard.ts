@@ -29,17 +29,16 @@ export function guardCorruptions(target: CorruptionName | 'none' | null): Corrup
  * Builds the guard's sets from the clean validation images (corrupted at `severity`, with a seed
  * of their own) and where the original model (`forward`, images → logits) is right on each.
  */
-export async function buildGuardSets(clean: Dataset, validation: readonly number[], target: CorruptionName | 'none' | null, severity: Severity, seed: number, forward: LogitsFn, onSet?: (done: number, total: number) => void): Promise<GuardSet[]> {
+export async function buildGuardSets(clean: Dataset, validation: readonly number[], target: CorruptionName | 'none' | null, severity: Severity, seed: number, forward: LogitsFn): Promise<GuardSet[]> {
   const names = guardCorruptions(target);
   const count = guardImagesPerCorruption(validation.length, names.length, imageSize(clean));
   if (count < 2) return [];
   const base = subset(clean, validation.slice(0, count), 'guard base');
   const sets: GuardSet[] = [];
-  for (const [i, label] of names.entries()) {
+  for (const label of names) {
     const ds = corruptDataset(base, label, severity, seed + 2);
     const images = { inputs: ds.images, labels: ds.labels, shape: [ds.count, ds.height, ds.width, ds.channels] as [number, number, number, number] };
     sets.push({ label, images, originalCorrect: await correctnessOf(forward, images) });
-    onSet?.(i + 1, names.length);
     await yieldToEventLoop();
   }
   return sets;
