@@ -73,6 +73,8 @@ export interface Selection {
   original: CandidateScore;
   candidates: CandidateScore[];
   tolerance: number;
+  /** The robustness guard took part (absent in older sessions: it did not). */
+  guarded?: boolean;
 }
 
 /** True when `candidate`'s clean validation accuracy, less CLEAN_MARGIN_SE standard errors, is within the tolerance of the original's. */
@@ -122,10 +124,10 @@ export function pairedStandardError(candidateCorrect: ArrayLike<number>, origina
 }
 
 /** Applies the rule to a finished list of candidates. */
-export function selectCandidate(original: CandidateScore, candidates: readonly CandidateScore[], tolerance = CLEAN_TOLERANCE): Selection {
+export function selectCandidate(original: CandidateScore, candidates: readonly CandidateScore[], tolerance = CLEAN_TOLERANCE, guarded = false): Selection {
   let best = original;
   for (const c of candidates) if (isBetterCandidate(c, best, original, tolerance)) best = c;
-  return { chosenEpoch: best.epoch, chosenMix: mixOf(best), verdict: best === original ? 'no-repair' : 'repaired', original, candidates: [...candidates], tolerance };
+  return { chosenEpoch: best.epoch, chosenMix: mixOf(best), verdict: best === original ? 'no-repair' : 'repaired', original, candidates: [...candidates], tolerance, guarded };
 }
 
 const mixOf = (c: CandidateScore): number => c.mix ?? 1;
@@ -149,8 +151,11 @@ export interface VerdictWords {
   points: (fraction: number) => string;
   /** A candidate's name: its epoch, and its mix when it is a blend (mix < 1, as a whole percentage). */
   candidate: (x: { epoch: number; mix: number; percent: number }) => string;
-  repaired: (x: { candidate: string; driftBefore: string; driftAfter: string; tolerance: string; harm: string }) => string;
-  noRepair: (x: { drift: string; clean: string; tolerance: string; harm: string }) => string;
+  /** The guard's clause of each sentence ('' when the guard did not take part). */
+  repairedGuard: (x: { harm: string }) => string;
+  noRepairGuard: (x: { harm: string }) => string;
+  repaired: (x: { candidate: string; driftBefore: string; driftAfter: string; tolerance: string; guard: string }) => string;
+  noRepair: (x: { drift: string; clean: string; tolerance: string; guard: string }) => string;
 }
 
 /** The CLI's and the report's English. */
@@ -158,8 +163,10 @@ export const ENGLISH_VERDICT_WORDS: VerdictWords = {
   percent: (x) => `${(100 * x).toFixed(1)}%`,
   points: (x) => (100 * x).toFixed(1),
   candidate: ({ epoch, mix, percent }) => (mix === 1 ? `epoch ${epoch}` : `epoch ${epoch} at ${percent} %`),
-  repaired: ({ candidate, driftBefore, driftAfter, tolerance, harm }) => `repaired (${candidate}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original, with one standard error of margin, and no other corruption clearly down more than ${harm} points)`,
-  noRepair: ({ drift, clean, tolerance, harm }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin, and no other corruption clearly down more than ${harm} points); the original model is kept`,
+  repairedGuard: ({ harm }) => `, and no other corruption clearly down more than ${harm} points`,
+  noRepairGuard: ({ harm }) => `, and no other corruption clearly down more than ${harm} points`,
+  repaired: ({ candidate, driftBefore, driftAfter, tolerance, guard }) => `repaired (${candidate}: drifted validation ${driftBefore} → ${driftAfter}, clean validation within ${tolerance} point of the original, with one standard error of margin${guard})`,
+  noRepair: ({ drift, clean, tolerance, guard }) => `no repair found that keeps clean accuracy (no candidate beat the original's drifted validation accuracy ${drift} while keeping clean validation accuracy within ${tolerance} point of ${clean}, with one standard error of margin${guard}); the original model is kept`,
 };
 
 /** 'epoch 3', or 'epoch 3 at 50 %' for a candidate that keeps half of its epoch's change. */
@@ -178,7 +185,9 @@ export function verdictText(selection: Selection, words: VerdictWords = ENGLISH_
   const tolerance = words.points(selection.tolerance);
   const harm = words.points(HARM_FLAG);
   if (selection.verdict === 'repaired') {
-    return words.repaired({ candidate: chosenName(selection, words), driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(chosenCandidate(selection).drift), tolerance, harm });
+    const guard = selection.guarded ? words.repairedGuard({ harm }) : '';
+    return words.repaired({ candidate: chosenName(selection, words), driftBefore: words.percent(selection.original.drift), driftAfter: words.percent(chosenCandidate(selection).drift), tolerance, guard });
   }
-  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance, harm });
+  const guard = selection.guarded ? words.noRepairGuard({ harm }) : '';
+  return words.noRepair({ drift: words.percent(selection.original.drift), clean: words.percent(selection.original.clean), tolerance, guard });
 }

@@ -140,7 +140,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
       },
     }, req.phase, req.cancel, req.onProgress);
     restore(best.values);
-    return { losses, selection: selectCandidate(req.original, candidates, req.cleanTolerance) };
+    return { losses, selection: selectCandidate(req.original, candidates, req.cleanTolerance, guard.length > 0) };
   } finally {
     if (best.values !== initial) tf.dispose(best.values);
     tf.dispose(initial);

@@ -29,6 +29,8 @@ export function pageVerdictWords(): VerdictWords {
     percent: formatPercent,
     points: (x) => formatFixed(100 * x, 1),
     candidate: ({ epoch, mix, percent }) => (mix === 1 ? m.derived_epoch({ epoch }) : m.derived_epoch_blend({ epoch, percent })),
+    repairedGuard: (x) => m.verdict_repaired_guard(x),
+    noRepairGuard: (x) => m.verdict_no_repair_guard(x),
     repaired: (x) => m.verdict_repaired(x),
     noRepair: (x) => m.verdict_no_repair(x),
   };

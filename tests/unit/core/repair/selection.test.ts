@@ -60,9 +60,12 @@ describe('robustness guard', () => {
     const harmful = { epoch: 2, clean: 0.97, drift: 0.8, harm: { label: 'brightness', drop: 0.12, se: 0.01 } };
     const safe = { epoch: 1, clean: 0.97, drift: 0.6, harm: { label: 'fog', drop: 0.01, se: 0.01 } };
     expect(isBetterCandidate(harmful, original, original)).toBe(false);
-    const s = selectCandidate(original, [safe, harmful]);
+    const s = selectCandidate(original, [safe, harmful], CLEAN_TOLERANCE, true);
     expect(s.chosenEpoch).toBe(1);
-    expect(verdictText(s)).toMatch(/no other corruption clearly down more than 2\.0 points/);
+    expect(verdictText(s)).toMatch(/no other corruption clearly down more than 2\.0 points\)$/);
+    // A selection without the guard (switched off in a lesson) does not claim it.
+    expect(verdictText(selectCandidate(original, [safe]))).not.toMatch(/other corruption/);
+    expect(verdictText(selectCandidate(original, [harmful], CLEAN_TOLERANCE, true))).toMatch(/no other corruption clearly down more than 2\.0 points\); the original model is kept$/);
     expect(selectCandidate(original, [harmful]).verdict).toBe('no-repair');
   });
 });

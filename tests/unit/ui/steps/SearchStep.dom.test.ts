@@ -154,6 +154,7 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
       ['epoch 3', '97.9%', '90.0%', 'yes', 'brightness −10.0 ± 1.0 ✗ over 2 points', ''],
     ]);
     expect(screen.getByTestId('derive-candidates').querySelector('tr[data-epoch="3"]')!.getAttribute('data-harmful')).toBe('true');
+    expect(screen.getByTestId('derived').textContent).toContain('The robustness guard also turns down');
   });
 
   it('says plainly when the original model is kept', () => {
@@ -163,5 +164,8 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
     expect(verdict.textContent).toMatch(/No repair found that keeps clean accuracy: the original model is kept/);
     const kept = screen.getByTestId('derive-candidates').querySelector('tr[data-kept="true"]')!;
     expect(kept.getAttribute('data-epoch')).toBe('0');
+    // This selection ran without the robustness guard: no guard column, no guard sentence.
+    expect(screen.getByTestId('derive-candidates').querySelector('thead')!.textContent).not.toContain('worst other corruption');
+    expect(screen.getByTestId('derived').textContent).not.toContain('robustness guard');
   });
 });

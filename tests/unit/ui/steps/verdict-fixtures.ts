@@ -1,18 +1,18 @@
 /** Made-up Results / Derive views for the step tests, in both verdicts. */
 import type { Selection } from '../../../../src/core/repair/selection';
-import { selectCandidate, verdictText } from '../../../../src/core/repair/selection';
+import { CLEAN_TOLERANCE, selectCandidate, verdictText } from '../../../../src/core/repair/selection';
 import type { ModelRows, ResultsView } from '../../../../src/worker/lab-types';
 
 /**
  * Epoch 1 keeps clean accuracy and lifts the drift; epoch 2 lifts it more but breaks the clean
  * bound; epoch 3 lifts it most within the clean bound, but the robustness guard found it 10
- * points down on brightness.
+ * points down on brightness. The guard took part; in keptSelection it did not.
  */
 export const repairedSelection: Selection = selectCandidate({ epoch: 0, clean: 0.98, drift: 0.4 }, [
   { epoch: 1, clean: 0.978, drift: 0.7, harm: { label: 'fog', drop: 0.012, se: 0.004 } },
   { epoch: 2, clean: 0.95, drift: 0.8 },
   { epoch: 3, clean: 0.979, drift: 0.9, harm: { label: 'brightness', drop: 0.1, se: 0.01 } },
-]);
+], CLEAN_TOLERANCE, true);
 /** No epoch beats the original's drift within the bound. */
 export const keptSelection: Selection = selectCandidate({ epoch: 0, clean: 0.98, drift: 0.4 }, [{ epoch: 1, clean: 0.96, drift: 0.6 }, { epoch: 2, clean: 0.979, drift: 0.38 }]);
 
