@@ -16,7 +16,7 @@ import { failureFlags, gatherExamples } from './examples';
 import { cacheBlockInputs } from './block-cache';
 import { accuracyOf, asLogits, type LogitsFn } from './train';
 import { deriveRepairedModel, joinSplits, type DeriveData, type DerivedModel } from './derive-model';
-import { scoreOriginal } from './selective-train';
+import { scoreOriginal, type GuardSet } from './selective-train';
 import { buildGuardSets } from './guard';
 import type { CandidateScore } from './selection';
 import type { DistillTargets } from '../search/batches';
@@ -84,6 +84,7 @@ export class RepairSession {
   derived: DerivedModel | null = null;
   readonly instrumented: InstrumentedModel;
   private prepared: PreparedRepair | null = null;
+  private guardCache: Promise<GuardSet[]> | null = null;
 
   get config(): RepairConfig {
     return this.settings;
@@ -234,8 +235,7 @@ export class RepairSession {
     const { score: original, originalCorrect } = await scoreOriginal(originalForward, images.validation);
     images.validation.originalCorrect = originalCorrect;
     report(6);
-    const guardTarget = this.driftSet ? null : this.config.corruption;
-    const guard = this.config.robustnessGuard ? await buildGuardSets(this.clean, this.testSplit.validation, guardTarget, this.config.suiteSeverity, this.config.seed, originalForward) : [];
+    const guard = this.config.robustnessGuard ? await this.guardSets(originalForward) : [];
     if (guard.length) images.validation.guard = guard;
     report(7);
     const block = this.graph.blocks[blockIndex];
@@ -270,6 +270,18 @@ export class RepairSession {
       original,
     };
     this.history = [];
+  }
+
+  /**
+   * The robustness guard's sets, built once per session: they depend only on the validation
+   * images, the drift and the original model, none of which a new search start changes.
+   */
+  private guardSets(originalForward: LogitsFn): Promise<GuardSet[]> {
+    this.guardCache ??= buildGuardSets(this.clean, this.testSplit.validation, this.driftSet ? null : this.config.corruption, this.config.suiteSeverity, this.config.seed, originalForward).catch((err: unknown) => {
+      this.guardCache = null;
+      throw err;
+    });
+    return this.guardCache;
   }
 
   /** One epoch of alternating α / weight updates. */
