@@ -16,6 +16,11 @@ export interface RepairConfig {
   heldOutFraction: number;
   /** Fraction of the working set whose clean and drifted images choose among candidate models. */
   validationFraction: number;
+  /**
+   * Clean images the selection reads: the validation part of the working set, then test images
+   * after the working set, up to this many where the test set holds them (RepairSession.cleanValidationIndices).
+   */
+  cleanValidationSize: number;
   /** Most failing examples used for repair (the paper collects 1000). */
   failureCap: number;
   /** Clean images per failure in D_repair: the repair pool's clean versions first, then training images. */
@@ -57,6 +62,8 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   workingSize: 10000,
   heldOutFraction: 0.4,
   validationFraction: 0.3,
+  // The default budget's own validation part (30 % of 10000): a smaller working set keeps it.
+  cleanValidationSize: 3000,
   failureCap: 1000,
   cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
@@ -115,6 +122,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('workingSize', c.workingSize, 20, 1_000_000);
   intIn('failureCap', c.failureCap, 2, 100_000);
   intIn('suiteSize', c.suiteSize, 10, 1_000_000);
+  intIn('cleanValidationSize', c.cleanValidationSize, 0, 1_000_000);
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);

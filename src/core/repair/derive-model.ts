@@ -42,7 +42,7 @@ export interface DerivedModel {
  */
 export type FinetuneScope = 'block' | 'network';
 
-/** Cached block inputs (or images, for a network-wide fine-tune) the derived block trains, is normalised and is chosen on. */
+/** Images the derived block trains, is normalised and is chosen on (for a fine-tune of scope 'network'; and its validation for any scope). */
 export interface DeriveData {
   /** S_w ∪ S_α (failures and clean training images, with distillation targets). */
   train: Split;
@@ -57,15 +57,16 @@ export interface DeriveRequest {
   outputRelu: boolean;
   /** The trained supernet the genotype came from (parameter inheritance). */
   inherit: { parts: CellParts; ops: readonly OpName[]; alphaSoftmax: number[][] };
-  data: DeriveData;
+  /** S_w ∪ S_α as cached block inputs: what a fine-tune of scope 'block' trains on. */
+  blockTrain: Split;
   /** The original model's validation accuracies. */
   original: CandidateScore;
   /** Frozen suffix to logits. */
   suffix: (blockOut: tf.Tensor4D) => tf.Tensor;
-  /** Frozen prefix, images to block inputs (the robustness guard's images, for a fine-tune of scope 'block'). */
+  /** Frozen prefix, images to block inputs (validation and guard images, for a fine-tune of scope 'block'). */
   prefix: (x: tf.Tensor4D) => tf.Tensor4D;
   finetune: { epochs: number; batchSize: number; learningRate: number; scope: FinetuneScope; networkRate: number };
-  /** Full images of the same examples, for a fine-tune whose scope is the whole network. */
+  /** Full images of the same examples (a fine-tune of scope 'network' trains on them) and the validation images. */
   images: DeriveData;
   isProbabilities: boolean;
   distillWeight: number;
@@ -137,7 +138,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   const hostSplit = host ? splitModel(host, req.graph, req.blockIndex) : null;
   const toBlock = (x: tf.Tensor4D): tf.Tensor4D => (hostSplit ? (hostSplit.prefix(x) as tf.Tensor4D) : x);
   const toLogits = (out: tf.Tensor4D): tf.Tensor => (hostSplit ? asLogits(hostSplit.suffix(out), req.isProbabilities) : req.suffix(out));
-  const data = host ? req.images : req.data;
+  const train = host ? req.images.train : req.blockTrain;
   const trainingLoss = (batch: Batch) =>
     tf.tidy(() => {
       const [out, added] = withCorrection.apply(toBlock(batch.x), { training: false }) as tf.Tensor4D[];
@@ -149,7 +150,7 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
   // Once, before the fine-tune, on the rows it trains on: the supernet normalised with batch
   // statistics of such mixed batches, and the fine-tune runs in inference mode, so each candidate
   // the selection scores is exactly the function that was trained.
-  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? { ...data.train, ...(await mapInputs(toBlock, data.train.inputs, data.train.shape)) } : data.train);
+  const normalise = async () => recomputeBatchNorm(blockModel, cellNorms, hostSplit ? { ...train, ...(await mapInputs(toBlock, train.inputs, train.shape)) } : train);
   const blockLayerNames = new Set(req.graph.blocks[req.blockIndex].layers);
   const hostVariables = host ? [...new Set([...graphLayers(host, req.graph)].filter(([name]) => !blockLayerNames.has(name)).flatMap(([, l]) => l.trainableWeights.map((w) => w.read() as tf.Variable)))] : [];
   await normalise();
@@ -159,8 +160,8 @@ export async function deriveRepairedModel(req: DeriveRequest): Promise<DerivedMo
     trainingLoss,
     variables: [...blockVariables, ...hostVariables],
     state: [...blockModel.weights.map((w) => w.read() as tf.Variable), ...(host ? host.weights.map((w) => w.read() as tf.Variable) : [])],
-    train: data.train,
-    validation: data.validation,
+    train,
+    validation: req.images.validation,
     original: req.original,
     cleanTolerance: req.cleanTolerance,
     settings: { ...req.finetune, seed: req.seed, distillWeight: req.distillWeight, slower: { variables: hostVariables, rate: req.finetune.networkRate } },

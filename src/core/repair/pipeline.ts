@@ -154,7 +154,7 @@ export function buildReport(session: RepairSession, info: { modelName: string; b
     version: 1,
     createdAt: new Date().toISOString(),
     model: { name: info.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
-    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, validationSize: session.testSplit.validation.length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
+    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, validationSize: session.testSplit.validation.length, cleanValidationSize: session.cleanValidationIndices().length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
     drift: { corruption: session.driftLabel, severity: session.driftSet ? 0 : session.config.severity, ...(info.driftIdentity ? { set: info.driftIdentity } : {}) },
     backend: info.backend,
     settings: session.config as unknown as Record<string, unknown>,

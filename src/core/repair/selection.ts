@@ -75,6 +75,8 @@ export interface Selection {
   tolerance: number;
   /** The robustness guard took part (absent in older sessions: it did not). */
   guarded?: boolean;
+  /** Clean validation images the candidates were scored on (absent in older sessions). */
+  cleanImages?: number;
 }
 
 /** True when `candidate`'s clean validation accuracy, less CLEAN_MARGIN_SE standard errors, is within the tolerance of the original's. */

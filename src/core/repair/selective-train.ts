@@ -13,20 +13,20 @@ export interface GuardSet {
   originalCorrect: Uint8Array;
 }
 
-/** The validation images (or block inputs) that choose among candidates: clean and drifted. */
+/** The validation images that choose among candidates: clean and drifted (always images, whatever a method trains on). */
 export interface ValidationData {
   clean: Split;
   drift: Split;
   /** 1 where the original model is right on a clean image: the pairing of every candidate's clean standard error. */
   originalCorrect?: Uint8Array;
-  /** The robustness guard's sets (images, whatever `clean` holds); absent: no guard. */
+  /** The robustness guard's sets; absent: no guard. */
   guard?: readonly GuardSet[];
 }
 
 export interface SelectiveTrainRequest {
   /** Inputs of the trained part → logits; every method trains in inference mode (BN statistics frozen). */
   forward: LogitsFn;
-  /** Images → logits, for the guard's sets when `forward` takes block inputs (default: `forward`). */
+  /** Images → logits, for the validation and guard sets when `forward` takes block inputs (default: `forward`). */
   imageForward?: LogitsFn;
   /** Extra loss terms of a method on the same batch (ArchRepair's correction penalty); added to the repair loss. */
   trainingLoss?: (batch: Batch) => tf.Scalar;
@@ -107,6 +107,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
   let best: { score: CandidateScore; values: tf.Tensor[] } = { score: req.original, values: initial };
   const candidates: CandidateScore[] = [];
   const guard = req.validation.guard ?? [];
+  const imageForward = req.imageForward ?? req.forward;
   try {
     const lossOf = req.trainingLoss ?? ((batch: Batch) => repairLoss(req.forward(batch.x, false), batch, req.settings.distillWeight));
     const losses = await trainWithLoss(lossOf, req.variables, req.train, {
@@ -121,13 +122,13 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
           const scores: CandidateScore[] = [];
           for (const mix of CANDIDATE_MIXES) {
             setMix(mix);
-            scores.push({ ...(await scoreCandidate(req.forward, req.validation, epoch + 1)), mix });
+            scores.push({ ...(await scoreCandidate(imageForward, req.validation, epoch + 1)), mix });
           }
           candidates.push(...scores);
           const contenders = scores.filter((c) => mayBeatBest(c, best.score, req.original, req.cleanTolerance)).sort((a, b) => b.drift - a.drift);
           for (const c of contenders) {
             setMix(c.mix ?? 1);
-            if (guard.length) c.harm = await guardHarm(req.imageForward ?? req.forward, guard);
+            if (guard.length) c.harm = await guardHarm(imageForward, guard);
             if (harmsRobustness(c)) continue;
             if (best.values !== initial) tf.dispose(best.values);
             best = { score: c, values: snapshot() };
@@ -140,7 +141,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
       },
     }, req.phase, req.cancel, req.onProgress);
     restore(best.values);
-    return { losses, selection: selectCandidate(req.original, candidates, req.cleanTolerance, guard.length > 0) };
+    return { losses, selection: { ...selectCandidate(req.original, candidates, req.cleanTolerance, guard.length > 0), cleanImages: req.validation.clean.shape[0] } };
   } finally {
     if (best.values !== initial) tf.dispose(best.values);
     tf.dispose(initial);

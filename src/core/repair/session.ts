@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
-import { subset, type Dataset } from '../data/dataset';
+import { imageSize, subset, type Dataset } from '../data/dataset';
 import { corruptDataset, type CorruptionName } from '../data/corruptions';
 import { phaseReporter, type CancelToken } from '../progress';
 import type { BlockGraph, EpochMetrics, Genotype, ProgressCallback } from '../types';
@@ -20,6 +20,9 @@ import { scoreOriginal, type GuardSet } from './selective-train';
 import { buildGuardSets } from './guard';
 import type { CandidateScore } from './selection';
 import type { DistillTargets } from '../search/batches';
+
+/** Floats the clean validation images beyond the working set may take (16 MB): larger images get fewer. */
+export const EXTRA_VALIDATION_FLOATS = 4 * 1024 * 1024;
 
 /** Where a repair session stands; each phase needs the ones before it. */
 export type RepairPhase = 'created' | 'failures' | 'localized' | 'searching' | 'derived';
@@ -46,8 +49,9 @@ interface PreparedRepair {
   search: Search;
   /** Cached block inputs. */
   data: SearchData;
-  deriveData: DeriveData;
-  /** Full images of D_repair (S_w ∪ S_α, with distillation targets), its clean rows, and validation: the baselines and a network-wide fine-tune train on these. */
+  /** S_w ∪ S_α as cached block inputs (a fine-tune of scope 'block' trains on them). */
+  blockTrain: Split;
+  /** Full images of D_repair (S_w ∪ S_α, with distillation targets) and the validation images every method is chosen on. */
   images: DeriveData;
   /** The original model's validation accuracies (candidate epoch 0 of every method). */
   original: CandidateScore;
@@ -63,6 +67,7 @@ export type TrainingSettings = Pick<RepairConfig, 'search' | 'finetune' | 'clean
  */
 export class RepairSession {
   private settings: RepairConfig;
+  /** The clean working set: the first `workingSize` images of the test set. */
   readonly clean: Dataset;
   corrupted: Dataset;
   /** Clean training images for D_repair (null: the working set's repair pool is used). */
@@ -84,6 +89,8 @@ export class RepairSession {
   derived: DerivedModel | null = null;
   readonly instrumented: InstrumentedModel;
   private prepared: PreparedRepair | null = null;
+  /** The whole clean test set: images after the working set enlarge the clean validation (cleanValidationIndices). */
+  private readonly testSet: Dataset;
   private guardCache: Promise<GuardSet[]> | null = null;
 
   get config(): RepairConfig {
@@ -107,6 +114,7 @@ export class RepairSession {
       return n === ds.count ? ds : subset(ds, Array.from({ length: n }, (_, i) => i));
     };
     this.clean = firstN(testSet);
+    this.testSet = testSet;
     this.train = train;
     this.testSplit = splitTestSet(this.clean.count, this.config.heldOutFraction, this.config.validationFraction, this.config.seed);
     this.driftSet = drift ? firstN(drift) : null;
@@ -215,15 +223,16 @@ export class RepairSession {
     };
     const w = await imagesOf(this.splits.weights, 'S_w');
     const a = await imagesOf(this.splits.alpha, 'S_alpha');
-    const validationClean = subset(this.clean, this.testSplit.validation, 'validation (clean)');
+    const validationClean = subset(this.testSet, this.cleanValidationIndices(), 'validation (clean)');
+    const workingValidationClean = subset(this.clean, this.testSplit.validation, 'validation (clean, working set)');
     const validationDrift = subset(this.corrupted, this.driftSplit.validation, 'validation (drifted)');
     const weights = await cached(w.ds, w.flags, 1, w.teacher);
     const alpha = await cached(a.ds, a.flags, 2, a.teacher);
-    const validation = await cached(validationClean, undefined, 3);
+    const validation = await cached(workingValidationClean, undefined, 3);
     const drift = await cached(validationDrift, undefined, 4);
-    const adversarialDs = await adversarialCopies(this.instrumented, validationClean, this.config.localize.epsilon ?? 0.1, 128, cancel);
+    const adversarialDs = await adversarialCopies(this.instrumented, workingValidationClean, this.config.localize.epsilon ?? 0.1, 128, cancel);
     const adversarial = await cached(adversarialDs, undefined, 5);
-    const train = joinSplits(weights, alpha);
+    const blockTrain = joinSplits(weights, alpha);
     const data: SearchData = { weights, alpha, validation, adversarial, drift };
     const asSplit = (ds: Dataset, flags?: Uint8Array, teacher?: DistillTargets): Split => ({ inputs: ds.images, labels: ds.labels, shape: [ds.count, ds.height, ds.width, ds.channels], isFailure: flags, teacher });
     const trainImages = joinSplits(asSplit(w.ds, w.flags, w.teacher), asSplit(a.ds, a.flags, a.teacher));
@@ -265,11 +274,24 @@ export class RepairSession {
       split,
       search,
       data,
-      deriveData: { train, validation: { clean: validation, drift, originalCorrect, ...(guard.length ? { guard } : {}) } },
+      blockTrain,
       images,
       original,
     };
     this.history = [];
+  }
+
+  /**
+   * Indices into the test set of the clean images the selection reads: the working set's
+   * validation part, then test images after the working set (which nothing else uses) up to
+   * `cleanValidationSize` in all. The clean bound is the product rule, and on 900 images half a
+   * point is four or five of them; the drifted validation stays the working set's own.
+   */
+  cleanValidationIndices(): number[] {
+    const own = this.testSplit.validation;
+    const fits = Math.floor(EXTRA_VALIDATION_FLOATS / imageSize(this.testSet));
+    const extra = Math.max(0, Math.min(this.testSet.count - this.clean.count, this.config.cleanValidationSize - own.length, fits));
+    return [...own, ...Array.from({ length: extra }, (_, i) => this.clean.count + i)];
   }
 
   /**
@@ -328,7 +350,7 @@ export class RepairSession {
       genotype,
       outputRelu: this.instrumented.nonNegativeOutputs[blockIndex],
       inherit: { parts: p.search.cell.parts, ops: p.search.ops, alphaSoftmax: await p.search.alphaSoftmax() },
-      data: p.deriveData,
+      blockTrain: p.blockTrain,
       images: p.images,
       isProbabilities: this.isProbabilities,
       original: p.original,

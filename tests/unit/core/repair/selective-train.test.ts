@@ -58,6 +58,35 @@ describe('training with do-no-harm selection over epochs and blends', () => {
     b.dispose();
   });
 
+  it('scores the validation images through imageForward when the trained part takes block inputs, and says how many clean images it read', async () => {
+    const b = tf.variable(tf.scalar(0));
+    // The trained part sees block inputs h = 2x (a frozen prefix that doubles the image).
+    const forward: LogitsFn = (h) => tf.tidy(() => tf.concat([tf.sub(b, h.reshape([-1, 1])), tf.zeros([h.shape[0], 1])], 1));
+    const imageForward: LogitsFn = (x, training) => forward(tf.mul(x, 2) as tf.Tensor4D, training);
+    const validation: ValidationData = { clean: thresholds(0.1, 10, 1000, 1), drift: thresholds(0, 1, 1000, 0) };
+    const original = await scoreCandidate(imageForward, validation, 0);
+    const { selection } = await trainWithSelection({
+      forward,
+      imageForward,
+      variables: [b],
+      state: [b],
+      train: thresholds(0, 2, 100, 0, true),
+      validation,
+      original,
+      cleanTolerance: 1,
+      settings: { epochs: 1, batchSize: 50, learningRate: 0.5, seed: 1, distillWeight: 0 },
+      phase: 'test',
+    });
+    expect(selection.cleanImages).toBe(1000);
+    const kept = chosenCandidate(selection);
+    expect(selection.verdict).toBe('repaired');
+    const throughPrefix = await scoreCandidate(imageForward, validation, 0);
+    const onImages = await scoreCandidate(forward, validation, 0);
+    expect([throughPrefix.clean, throughPrefix.drift]).toEqual([kept.clean, kept.drift]);
+    expect(onImages.drift).not.toBe(kept.drift);
+    b.dispose();
+  });
+
   it('applies the bound it is given: loosened to 100 points, the candidate with the highest drifted accuracy wins whatever it costs on clean', async () => {
     const b = tf.variable(tf.scalar(0));
     const forward: LogitsFn = (x) => tf.tidy(() => tf.concat([tf.sub(b, x.reshape([-1, 1])), tf.zeros([x.shape[0], 1])], 1));

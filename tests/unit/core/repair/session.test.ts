@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { RepairSession, isSearchable } from '../../../../src/core/repair/session';
+import { EXTRA_VALIDATION_FLOATS, RepairSession, isSearchable } from '../../../../src/core/repair/session';
 import { CANDIDATE_MIXES, chosenCandidate } from '../../../../src/core/repair/selection';
 import { CORRUPTION_NAMES } from '../../../../src/core/data/corruptions';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
@@ -15,10 +15,10 @@ beforeAll(async () => {
 });
 
 /** A tiny model, its block graph and a small session that runs every phase quickly. */
-function tinySession(seed: number, scope: 'block' | 'network' = 'block', robustnessGuard = true) {
+function tinySession(seed: number, scope: 'block' | 'network' = 'block', robustnessGuard = true, testImages = 160, cleanValidationSize = 3000) {
   const model = tinyCnn(seed, 'softmax');
   const graph = blockGraphFromTopology(model.toJSON(null, false) as unknown as Json, 'tiny');
-  const data = quadrantData(160, seed);
+  const data = quadrantData(testImages, seed);
   const session = new RepairSession(model, graph, data, {
     seed,
     corruption: 'gaussian_noise',
@@ -30,8 +30,9 @@ function tinySession(seed: number, scope: 'block' | 'network' = 'block', robustn
     search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
     finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope, networkRate: 1 },
     robustnessGuard,
+    cleanValidationSize,
   });
-  return { model, graph, session };
+  return { model, graph, session, data };
 }
 
 describe('repair session', () => {
@@ -71,6 +72,39 @@ describe('repair session', () => {
     expect(off.session.repairData!.images.validation.guard).toBeUndefined();
     off.session.dispose();
     off.model.dispose();
+  });
+
+  it('chooses on clean validation images from the working set, then from the test images after it, up to cleanValidationSize', async () => {
+    const { session, model, data } = tinySession(6, 'block', false, 240, 100);
+    const own = session.testSplit.validation;
+    expect(session.clean.count).toBe(160);
+    expect(session.cleanValidationIndices()).toEqual([...own, ...Array.from({ length: 100 - own.length }, (_, i) => 160 + i)]);
+    await session.collectFailures();
+    await session.localize();
+    await session.startSearch();
+    const v = session.repairData!.images.validation;
+    const indices = session.cleanValidationIndices();
+    expect(v.clean.shape).toEqual([100, 8, 8, 1]);
+    expect(Array.from(v.clean.labels)).toEqual(indices.map((i) => data.labels[i]));
+    expect(Array.from(v.clean.inputs.subarray(99 * 64, 100 * 64))).toEqual(Array.from(data.images.subarray(indices[99] * 64, (indices[99] + 1) * 64)));
+    expect(v.originalCorrect).toHaveLength(100);
+    // The drifted validation stays the working set's own part.
+    expect(v.drift.shape[0]).toBe(own.length);
+    // Every method's candidates are scored on that set: the derived block's too (block scope, through the frozen prefix).
+    const derived = await session.derive();
+    expect(derived.selection.original.clean).toBeCloseTo(v.originalCorrect!.reduce((a, b) => a + b, 0) / 100, 6);
+    session.dispose();
+    model.dispose();
+    // Never past the end of the test set, and nothing beyond the working set when it is the whole test set.
+    const capped = tinySession(6, 'block', false, 240, 1000);
+    expect(capped.session.cleanValidationIndices()).toHaveLength(own.length + 80);
+    // Large images: only as many extra as EXTRA_VALIDATION_FLOATS holds (the images are not read here).
+    const big = new RepairSession(capped.model, capped.graph, { ...quadrantData(240, 6), height: 1024, width: 1024 }, { workingSize: 160, cleanValidationSize: 1000 });
+    expect(big.cleanValidationIndices()).toHaveLength(big.testSplit.validation.length + EXTRA_VALIDATION_FLOATS / (1024 * 1024));
+    capped.model.dispose();
+    const whole = tinySession(6, 'block', false, 160, 1000);
+    expect(whole.session.cleanValidationIndices()).toEqual(whole.session.testSplit.validation);
+    whole.model.dispose();
   });
 
   it('runs failures → localize → search → derive, exports a model that plain tfjs loads identically, and frees its tensors', async () => {

@@ -140,7 +140,8 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
   });
 
   it('says which fine-tune epoch was kept, with the candidates, the clean bound and the robustness guard', () => {
-    render(SearchStep, stubLab({ search, history, derived: derived(repairedSelection) }));
+    render(SearchStep, stubLab({ search, history, derived: derived({ ...repairedSelection, cleanImages: 3000 }) }));
+    expect(screen.getByTestId('clean-images').textContent).toContain('counted on 3,000 images');
     const verdict = screen.getByTestId('derive-verdict');
     expect(verdict.getAttribute('data-verdict')).toBe('repaired');
     expect(verdict.getAttribute('data-chosen-epoch')).toBe('1');
@@ -167,5 +168,7 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
     // This selection ran without the robustness guard: no guard column, no guard sentence.
     expect(screen.getByTestId('derive-candidates').querySelector('thead')!.textContent).not.toContain('worst other corruption');
     expect(screen.getByTestId('derived').textContent).not.toContain('robustness guard');
+    // A selection of an older session does not say how many clean images it read: no sentence.
+    expect(screen.queryByTestId('clean-images')).toBeNull();
   });
 });
