@@ -59,13 +59,12 @@ export function resultsView(ws: Workspace): ResultsView {
   if (!res) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
   const classes = session.clean.classNames.length;
   const targetLabel = res.original.rows[1]?.label ?? 'clean';
-  const target = targetLabel === 'clean' ? session.clean : session.corrupted;
-  const heldOut = targetLabel === 'clean' ? session.testSplit.heldOut : session.driftSplit.heldOut;
-  const labels = subset(target, heldOut).labels;
+  // The images the target row was evaluated on (pipeline.ts evaluationSets), in the same order.
+  const heldOut = targetLabel === 'clean' ? session.cleanHeldOut() : subset(session.corrupted, session.driftSplit.heldOut);
   const before = res.original.predictions[targetLabel];
   const after = res.repaired.predictions[targetLabel];
-  const { fixed, broken } = fixedAndBroken(labels, before, after);
-  const pick = (list: number[]) => batchOf(target, list.slice(0, EXAMPLES).map((i) => heldOut[i]), list.slice(0, EXAMPLES).map((i) => after[i]));
+  const { fixed, broken } = fixedAndBroken(heldOut.labels, before, after);
+  const pick = (list: number[]) => batchOf(heldOut, list.slice(0, EXAMPLES), list.slice(0, EXAMPLES).map((i) => after[i]));
   const fixedBatch = pick(fixed);
   fixedBatch.captions = fixed.slice(0, EXAMPLES).map((i) => `was ${session.clean.classNames[before[i]]}`);
   const brokenBatch = pick(broken);
@@ -83,10 +82,10 @@ export function resultsView(ws: Workspace): ResultsView {
     original: rowsOf('original'),
     repaired: rowsOf('archrepair'),
     baselines: res.results.filter((m) => m.name !== 'original' && m.name !== 'archrepair').map((m) => rowsOf(m.name)),
-    perClassBefore: perClassAccuracy(labels, before, classes),
-    perClassAfter: perClassAccuracy(labels, after, classes),
-    confusionBefore: confusionMatrix(labels, before, classes),
-    confusionAfter: confusionMatrix(labels, after, classes),
+    perClassBefore: perClassAccuracy(heldOut.labels, before, classes),
+    perClassAfter: perClassAccuracy(heldOut.labels, after, classes),
+    confusionBefore: confusionMatrix(heldOut.labels, before, classes),
+    confusionAfter: confusionMatrix(heldOut.labels, after, classes),
     fixedCount: fixed.length,
     brokenCount: broken.length,
     fixed: fixedBatch,

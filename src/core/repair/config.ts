@@ -21,6 +21,11 @@ export interface RepairConfig {
    * after the working set, up to this many where the test set holds them (RepairSession.cleanValidationIndices).
    */
   cleanValidationSize: number;
+  /**
+   * Held-out clean images (before/after clean accuracy, the held-out check): the held-out part of
+   * the working set, then test images after the clean validation's, up to this many (RepairSession.cleanHeldOutIndices).
+   */
+  cleanHeldOutSize: number;
   /** Most failing examples used for repair (the paper collects 1000). */
   failureCap: number;
   /** Clean images per failure in D_repair: the repair pool's clean versions first, then training images. */
@@ -64,6 +69,8 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   validationFraction: 0.3,
   // The default budget's own validation part (30 % of 10000): a smaller working set keeps it.
   cleanValidationSize: 3000,
+  // The same top-up for the before/after clean accuracy: 1200 → 6000 on the workshop budget.
+  cleanHeldOutSize: 6000,
   failureCap: 1000,
   cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
@@ -123,6 +130,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('failureCap', c.failureCap, 2, 100_000);
   intIn('suiteSize', c.suiteSize, 10, 1_000_000);
   intIn('cleanValidationSize', c.cleanValidationSize, 0, 1_000_000);
+  intIn('cleanHeldOutSize', c.cleanHeldOutSize, 0, 1_000_000);
   intIn('search.epochs', c.search.epochs, 1, 500);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);

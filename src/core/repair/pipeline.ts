@@ -18,7 +18,7 @@ import type { DatasetIdentity } from '../data/identity';
 export function evaluationSets(session: RepairSession, includeSuite: boolean, severities: readonly Severity[] = [session.config.suiteSeverity]): { label: string; severity: number; ds: Dataset }[] {
   const { heldOut } = session.testSplit;
   const { corruption, severity, suiteSize, seed } = session.config;
-  const sets = [{ label: 'clean', severity: 0, ds: subset(session.clean, heldOut, 'held-out clean') }];
+  const sets = [{ label: 'clean', severity: 0, ds: session.cleanHeldOut() }];
   if (session.driftSet) sets.push({ label: session.driftLabel, severity: 0, ds: subset(session.corrupted, session.driftSplit.heldOut, `held-out ${session.driftLabel}`) });
   else if (corruption !== 'none') sets.push({ label: corruption, severity, ds: subset(session.corrupted, heldOut, `held-out ${corruption}`) });
   if (includeSuite) {
@@ -154,7 +154,7 @@ export function buildReport(session: RepairSession, info: { modelName: string; b
     version: 1,
     createdAt: new Date().toISOString(),
     model: { name: info.modelName, params: session.model.countParams(), blocks: session.graph.blocks.length },
-    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, validationSize: session.testSplit.validation.length, cleanValidationSize: session.cleanValidationIndices().length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
+    dataset: { name: session.clean.name, provenance: session.clean.provenance, workingSize: session.clean.count, heldOutSize: session.testSplit.heldOut.length, cleanHeldOutSize: session.cleanHeldOutIndices().length, validationSize: session.testSplit.validation.length, cleanValidationSize: session.cleanValidationIndices().length, cleanTraining: session.train ? `${session.train.name} (${session.train.count} images)` : session.cleanSource },
     drift: { corruption: session.driftLabel, severity: session.driftSet ? 0 : session.config.severity, ...(info.driftIdentity ? { set: info.driftIdentity } : {}) },
     backend: info.backend,
     settings: session.config as unknown as Record<string, unknown>,

@@ -20,7 +20,7 @@ export interface RepairReport {
   version: 1;
   createdAt: string;
   model: { name: string; params: number; blocks: number };
-  dataset: { name: string; provenance: string; workingSize: number; heldOutSize: number; validationSize?: number; cleanValidationSize?: number; cleanTraining?: string };
+  dataset: { name: string; provenance: string; workingSize: number; heldOutSize: number; cleanHeldOutSize?: number; validationSize?: number; cleanValidationSize?: number; cleanTraining?: string };
   /** `corruption` is the corruption's or the drift set's name; `set` identifies a user's own drift set. */
   drift: { corruption: string; severity: number; set?: { name: string; count: number; hash: string } };
   backend: string;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { EXTRA_VALIDATION_FLOATS, RepairSession, isSearchable } from '../../../../src/core/repair/session';
+import { EXTRA_TEST_FLOATS, RepairSession, isSearchable } from '../../../../src/core/repair/session';
 import { CANDIDATE_MIXES, chosenCandidate } from '../../../../src/core/repair/selection';
 import { CORRUPTION_NAMES } from '../../../../src/core/data/corruptions';
 import { blockGraphFromTopology } from '../../../../src/core/model/block-graph';
@@ -74,11 +74,17 @@ describe('repair session', () => {
     off.model.dispose();
   });
 
-  it('chooses on clean validation images from the working set, then from the test images after it, up to cleanValidationSize', async () => {
+  it('chooses on clean validation images from the working set, then from the test images after it, up to cleanValidationSize; holds out the rest', async () => {
     const { session, model, data } = tinySession(6, 'block', false, 240, 100);
     const own = session.testSplit.validation;
     expect(session.clean.count).toBe(160);
     expect(session.cleanValidationIndices()).toEqual([...own, ...Array.from({ length: 100 - own.length }, (_, i) => 160 + i)]);
+    // Held out: the working set's held-out part, then the test images after those (cleanHeldOutSize 6000: all that remain).
+    const held = session.testSplit.heldOut;
+    const afterValidation = 160 + 100 - own.length;
+    expect(session.cleanHeldOutIndices()).toEqual([...held, ...Array.from({ length: 240 - afterValidation }, (_, i) => afterValidation + i)]);
+    expect(Array.from(session.cleanHeldOut().labels)).toEqual(session.cleanHeldOutIndices().map((i) => data.labels[i]));
+    expect(new Set([...session.cleanHeldOutIndices(), ...session.cleanValidationIndices(), ...session.testSplit.repairPool]).size).toBe(240);
     await session.collectFailures();
     await session.localize();
     await session.startSearch();
@@ -98,12 +104,14 @@ describe('repair session', () => {
     // Never past the end of the test set, and nothing beyond the working set when it is the whole test set.
     const capped = tinySession(6, 'block', false, 240, 1000);
     expect(capped.session.cleanValidationIndices()).toHaveLength(own.length + 80);
-    // Large images: only as many extra as EXTRA_VALIDATION_FLOATS holds (the images are not read here).
+    expect(capped.session.cleanHeldOutIndices()).toEqual(capped.session.testSplit.heldOut);
+    // Large images: only as many extra as EXTRA_TEST_FLOATS holds (the images are not read here).
     const big = new RepairSession(capped.model, capped.graph, { ...quadrantData(240, 6), height: 1024, width: 1024 }, { workingSize: 160, cleanValidationSize: 1000 });
-    expect(big.cleanValidationIndices()).toHaveLength(big.testSplit.validation.length + EXTRA_VALIDATION_FLOATS / (1024 * 1024));
+    expect(big.cleanValidationIndices()).toHaveLength(big.testSplit.validation.length + EXTRA_TEST_FLOATS / (1024 * 1024));
     capped.model.dispose();
     const whole = tinySession(6, 'block', false, 160, 1000);
     expect(whole.session.cleanValidationIndices()).toEqual(whole.session.testSplit.validation);
+    expect(whole.session.cleanHeldOutIndices()).toEqual(whole.session.testSplit.heldOut);
     whole.model.dispose();
   });
 
