@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { depthwiseFilterGrad, depthwiseInputGrad } from '../../tfjs/conv-grad';
 
 /** Spreads the rows (axis 0) of a [kh,kw,c,m] kernel `rate` apart, zeros in between. */
 function dilateRows(kernel: tf.Tensor4D, rate: number): tf.Tensor4D {
@@ -76,13 +77,44 @@ export function dilatedByPhases(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: num
 }
 
 /**
- * Dilated depthwise convolution with 'same' padding and any stride, differentiable. Rate 2 at
- * stride 2 or with k ≥ 5 goes through the phases; a 3×3 kernel at stride 1 keeps the
- * zero-interleaved 5×5 kernel. Measured on Node wasm (one cell forward + backward, mnist-cnn
- * conv unit 2 shapes): paper preset ≈ 19 % less CPU time than the kernel path everywhere; phases
- * for 3×3 at stride 1 too were ≈ 5 % slower (the reshuffles cost more than the 16 taps saved).
+ * Backends whose own forward depthwise kernel takes dilations and whose composed gradients
+ * (conv-grad.ts) are tested here. Elsewhere (WebGL, WebGPU) the rank-4 constructions below run.
+ */
+export const NATIVE_DILATION_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu']);
+
+/**
+ * Stride-1 dilated depthwise convolution, 'same' padding, as the backend's own dilated kernel
+ * (XNNPACK on wasm) with the gradient tfjs lacks — its DepthwiseConv2dNative gradient refuses
+ * dilations — composed from forward convolutions (conv-grad.ts): one kernel forward instead of
+ * the phases' pad, eight slices and three concats, and two backward.
+ */
+export function dilatedNative(x: tf.Tensor4D, kernel: tf.Tensor4D, rate: number): tf.Tensor4D {
+  // customGrad's typing passes inputs and `save` as one rest list.
+  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, filter] = args as [tf.Tensor4D, tf.Tensor4D];
+    (args[2] as tf.GradSaveFunc)([input, filter]);
+    return {
+      value: tf.depthwiseConv2d(input, filter, 1, 'same', 'NHWC', rate),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return tf.tidy(() => [depthwiseInputGrad(xs.shape, dy as tf.Tensor4D, ks, 1, 'same', rate), depthwiseFilterGrad(xs, dy as tf.Tensor4D, ks.shape, 1, 'same', rate)]);
+      },
+    };
+  });
+  return conv(x, kernel) as tf.Tensor4D;
+}
+
+/**
+ * Dilated depthwise convolution with 'same' padding and any stride, differentiable. At stride 1
+ * on wasm and cpu the backend's own dilated kernel runs (dilatedNative; tfjs forbids dilation
+ * with stride 2). Otherwise rate 2 at stride 2 or with k ≥ 5 goes through the phases, and a 3×3
+ * kernel at stride 1 keeps the zero-interleaved 5×5 kernel. Measured on Node wasm (one cell
+ * forward + backward, mnist-cnn conv unit 2 shapes): paper preset ≈ 19 % less CPU time than the
+ * kernel path everywhere; phases for 3×3 at stride 1 too were ≈ 5 % slower (the reshuffles cost
+ * more than the 16 taps saved).
  */
 export function dilatedDepthwiseConv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, rate: number): tf.Tensor4D {
+  if (stride === 1 && NATIVE_DILATION_BACKENDS.has(tf.getBackend())) return dilatedNative(x, kernel, rate);
   const usePhases = rate === 2 && (stride === 2 || (stride === 1 && kernel.shape[0] >= 5));
   return usePhases ? dilatedByPhases(x, kernel, stride) : dilatedDepthwiseByKernel(x, kernel, stride, rate);
 }

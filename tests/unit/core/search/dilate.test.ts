@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { dilateKernel, dilatedByPhases, dilatedDepthwiseByKernel, dilatedDepthwiseConv2d } from '../../../../src/core/search/ops/dilate';
+import '@tensorflow/tfjs-backend-wasm';
+import { dilateKernel, dilatedByPhases, dilatedDepthwiseByKernel, dilatedDepthwiseConv2d, dilatedNative } from '../../../../src/core/search/ops/dilate';
+import { installTrainingSupport } from '../../../../src/core/tfjs/install';
 import { randomTensor } from './gradcheck';
 
 let before = 0;
 beforeAll(async () => {
+  installTrainingSupport();
   await tf.setBackend('cpu');
   before = tf.memory().numTensors;
 });
@@ -106,7 +109,30 @@ describe('dilated depthwise conv', () => {
     tf.dispose([x, kernel, r, ours, ref, gx, gk, rx, rk]);
   });
 
-  it('dilatedDepthwiseConv2d takes the phases at stride 2 and for k ≥ 5, the kernel for 3×3 at stride 1 (same values)', () => {
+  // The backend's own dilated kernel with composed gradients (stride 1), on both backends that take it.
+  const nativeCases: [string, number, number][] = [];
+  for (const backend of ['cpu', 'wasm']) for (const size of [7, 8, 14]) for (const k of [3, 5]) nativeCases.push([backend, size, k]);
+  it.each(nativeCases)('native dilation on %s: values and gradients (x, kernel) match the zero-interleaved kernel within 1e-4: size %i, k %i', async (backend, size, k) => {
+    await tf.setBackend(backend);
+    const x = randomTensor([3, size, size, 4], size * 5 + k) as tf.Tensor4D;
+    const kernel = randomTensor([k, k, 4, 1], 11 * k) as tf.Tensor4D;
+    const r = randomTensor([3, size, size, 4], 98);
+    const diff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]);
+    const ours = dilatedNative(x, kernel, 2);
+    const ref = dilatedDepthwiseByKernel(x, kernel, 1, 2);
+    expect(ours.shape).toEqual(ref.shape);
+    expect(diff(ours, ref)).toBeLessThan(1e-4);
+    const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D).mul(r)));
+    const [gx, gk] = tf.grads(loss((a, b) => dilatedNative(a, b, 2)))([x, kernel]);
+    const [rx, rk] = tf.grads(loss((a, b) => dilatedDepthwiseByKernel(a, b, 1, 2)))([x, kernel]);
+    const scale = tf.tidy(() => Math.max(1, tf.max(tf.abs(rk)).dataSync()[0], tf.max(tf.abs(rx)).dataSync()[0]));
+    expect(diff(gx, rx) / scale).toBeLessThan(1e-4);
+    expect(diff(gk, rk) / scale).toBeLessThan(1e-4);
+    tf.dispose([x, kernel, r, ours, ref, gx, gk, rx, rk]);
+    await tf.setBackend('cpu');
+  });
+
+  it('dilatedDepthwiseConv2d: native at stride 1 on cpu, the phases at stride 2 (same values as the kernel construction)', () => {
     for (const [k, stride] of [[3, 1], [3, 2], [5, 1], [5, 2]] as const) {
       const x = randomTensor([2, 7, 7, 3], k + stride) as tf.Tensor4D;
       const kernel = randomTensor([k, k, 3, 1], 3 * k) as tf.Tensor4D;
