@@ -38,7 +38,7 @@ export async function evaluateRepair(ws: Workspace, includeSuite: boolean, backe
 export async function runBaselines(ws: Workspace, backend: string, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<ResultsView> {
   const session = requireSession(ws);
   const res = ws.results;
-  if (!res || !session.repairData) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
+  if (!res || !session.activeSearch) throw new LabError('Evaluate the repair first.', { field: 'results', fix: 'Press "Evaluate" in the Results step.' });
   const sets = evaluationSets(session, res.original.rows.length > 2);
   res.results = res.results.filter((r) => r.name === 'original' || r.name === 'archrepair');
   const baselines = await runCoreBaselines(session, sets, { cancel, onProgress, timings: ws.timings });

@@ -46,13 +46,13 @@ export interface MethodOutcome {
  * the same derive + fine-tune as ArchRepair, so only the choice of genotype differs.
  */
 export async function runBaseline(name: BaselineName, session: RepairSession, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<MethodOutcome> {
-  const shared = session.repairData;
-  if (!shared || session.blockIndex === null) throw new Error('runBaseline: start the search first.');
+  if (!session.activeSearch || session.blockIndex === null) throw new Error('runBaseline: start the search first.');
   if (name === 'random-genotype') {
     const genotype = randomGenotype(session);
     const derived = await session.deriveWith(genotype, cancel, onProgress);
     return { name, model: derived.model, trained: derived.blockLayers, genotype, losses: derived.finetuneLosses, selection: derived.selection, dispose: () => derived.dispose() };
   }
+  const shared = await session.selectionData(onProgress);
   const config = session.config;
   const model = await cloneModel(session.model);
   try {
@@ -106,7 +106,7 @@ export function randomGenotype(session: RepairSession): Genotype {
 /** The weighted layer with the largest mean per-parameter gradient magnitude on the failures (empirical-study rule). */
 async function mostGradientLayer(model: tf.LayersModel, session: RepairSession): Promise<string> {
   const graph = session.graph;
-  const data = session.repairData!.images.train;
+  const data = session.trainImages!;
   const layers = graphLayers(model, graph);
   const weighted = graph.layers.filter((l) => l.params > 0 && (layers.get(l.name)?.trainableWeights.length ?? 0) > 0);
   const failing = Array.from(data.isFailure ?? new Uint8Array(data.shape[0]).fill(1)).flatMap((f, i) => (f ? [i] : [])).slice(0, 256);

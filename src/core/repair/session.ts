@@ -53,8 +53,10 @@ interface PreparedRepair {
   blockTrain: Split;
   /** Full images of D_repair (S_w ∪ S_α, with distillation targets) and the validation images every method is chosen on. */
   images: DeriveData;
-  /** The original model's validation accuracies (candidate epoch 0 of every method). */
-  original: CandidateScore;
+  /** The guard setting of the search start (RepairConfig.robustnessGuard). */
+  robustnessGuard: boolean;
+  /** The original model's validation accuracies (candidate epoch 0 of every method), once selectionData made them. */
+  original: Promise<CandidateScore> | null;
 }
 
 /** The settings a lesson may change once failures are collected: they shape training, not the data. */
@@ -210,7 +212,7 @@ export class RepairSession {
     this.splits = buildRepairSplits(failures, this.corrupted.labels, clean, this.config.seed);
     const split = splitModel(this.model, this.graph, blockIndex);
     const sources = { clean: this.clean, corrupted: this.corrupted, train: this.train };
-    const report = phaseReporter('caching the frozen prefix', 7, onProgress);
+    const report = phaseReporter('caching the frozen prefix', 5, onProgress);
     const teacherOf = (ds: Dataset, examples: readonly RepairExample[]) => distillTargets(this.model, ds, examples, this.isProbabilities);
     const cached = async (ds: Dataset, flags: Uint8Array | undefined, step: number, teacher?: DistillTargets): Promise<Split> => {
       const out = await cacheBlockInputs(split.prefix, ds, flags, 256, cancel);
@@ -240,13 +242,6 @@ export class RepairSession {
       train: trainImages,
       validation: { clean: asSplit(validationClean), drift: asSplit(validationDrift) },
     };
-    const originalForward = modelLogits(this.model, this.isProbabilities);
-    const { score: original, originalCorrect } = await scoreOriginal(originalForward, images.validation);
-    images.validation.originalCorrect = originalCorrect;
-    report(6);
-    const guard = this.config.robustnessGuard ? await this.guardSets(originalForward) : [];
-    if (guard.length) images.validation.guard = guard;
-    report(7);
     const block = this.graph.blocks[blockIndex];
     const isProbabilities = this.isProbabilities;
     const search = createSearch(
@@ -276,9 +271,35 @@ export class RepairSession {
       data,
       blockTrain,
       images,
-      original,
+      robustnessGuard: this.config.robustnessGuard,
+      original: null,
     };
     this.history = [];
+  }
+
+  /**
+   * What the selection compares against, made on first need (the first derive or baseline, not
+   * the search start, so the first epoch comes sooner): the original model's validation score,
+   * its per-image clean correctness (`originalCorrect`) and the robustness guard's sets, each put
+   * into the shared validation data. The guard follows the setting of the search start.
+   */
+  async selectionData(onProgress?: ProgressCallback): Promise<{ images: DeriveData; original: CandidateScore }> {
+    const p = this.requirePrepared();
+    p.original ??= (async () => {
+      const report = phaseReporter('scoring the original on the validation images', 2, onProgress);
+      const originalForward = modelLogits(this.model, this.isProbabilities);
+      const { score, originalCorrect } = await scoreOriginal(originalForward, p.images.validation);
+      p.images.validation.originalCorrect = originalCorrect;
+      report(1);
+      const guard = p.robustnessGuard ? await this.guardSets(originalForward) : [];
+      if (guard.length) p.images.validation.guard = guard;
+      report(2);
+      return score;
+    })().catch((err: unknown) => {
+      p.original = null;
+      throw err;
+    });
+    return { images: p.images, original: await p.original };
   }
 
   /**
@@ -364,6 +385,7 @@ export class RepairSession {
   async deriveWith(genotype: Genotype, cancel?: CancelToken, onProgress?: ProgressCallback): Promise<DerivedModel> {
     const p = this.requirePrepared();
     const blockIndex = this.requireBlock();
+    const { original } = await this.selectionData(onProgress);
     return deriveRepairedModel({
       model: this.model,
       graph: this.graph,
@@ -374,7 +396,7 @@ export class RepairSession {
       blockTrain: p.blockTrain,
       images: p.images,
       isProbabilities: this.isProbabilities,
-      original: p.original,
+      original,
       suffix: (x) => asLogits(p.split.suffix(x), this.isProbabilities),
       prefix: (x) => p.split.prefix(x) as tf.Tensor4D,
       finetune: this.config.finetune,
@@ -387,9 +409,9 @@ export class RepairSession {
     });
   }
 
-  /** Data every method shares (baselines train and select on exactly this). */
-  get repairData(): { images: PreparedRepair['images']; original: CandidateScore } | null {
-    return this.prepared ? { images: this.prepared.images, original: this.prepared.original } : null;
+  /** Full images of D_repair every method trains on (null before the search starts); selectionData adds what they are chosen against. */
+  get trainImages(): Split | null {
+    return this.prepared?.images.train ?? null;
   }
 
   /** The cached block inputs of the current search. */

@@ -16,6 +16,7 @@ const EXACT: Record<string, () => string> = {
   'fine-tuning the derived block and the network': m.phase_finetune_derived_network,
   'fine-tuning the derived block': m.phase_finetune_derived,
   'caching the frozen prefix': m.phase_caching_prefix,
+  'scoring the original on the validation images': m.phase_scoring_original,
   'engine check: training': m.phase_engine_check,
   'evaluating before and after': m.phase_evaluating,
 };

@@ -31,7 +31,7 @@ describe('fair baselines', () => {
     await session.collectFailures();
     session.chooseBlock(graph.blocks.findIndex((b) => b.stride === 2));
     await session.startSearch();
-    const shared = session.repairData!;
+    const shared = await session.selectionData();
     const cached = session.cachedData!;
     const blockTrain = joinSplits(cached.weights, cached.alpha);
     // The baselines' images and ArchRepair's block inputs are the same examples, in the same order.

@@ -53,7 +53,9 @@ describe('repair session', () => {
     await session.collectFailures();
     await session.localize();
     await session.startSearch();
-    const guard = session.repairData!.images.validation.guard!;
+    // The guard follows the setting of the search start, also when it changes before the first derive.
+    session.setTrainingSettings({ robustnessGuard: false });
+    const guard = (await session.selectionData()).images.validation.guard!;
     expect(guard.map((g) => g.label)).toEqual(CORRUPTION_NAMES.filter((n) => n !== 'gaussian_noise'));
     const validation = session.testSplit.validation;
     for (const g of guard) {
@@ -69,7 +71,7 @@ describe('repair session', () => {
     await off.session.collectFailures();
     await off.session.localize();
     await off.session.startSearch();
-    expect(off.session.repairData!.images.validation.guard).toBeUndefined();
+    expect((await off.session.selectionData()).images.validation.guard).toBeUndefined();
     off.session.dispose();
     off.model.dispose();
   });
@@ -88,7 +90,7 @@ describe('repair session', () => {
     await session.collectFailures();
     await session.localize();
     await session.startSearch();
-    const v = session.repairData!.images.validation;
+    const v = (await session.selectionData()).images.validation;
     const indices = session.cleanValidationIndices();
     expect(v.clean.shape).toEqual([100, 8, 8, 1]);
     expect(Array.from(v.clean.labels)).toEqual(indices.map((i) => data.labels[i]));
