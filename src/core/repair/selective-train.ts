@@ -70,14 +70,23 @@ export async function scoreOriginal(forward: LogitsFn, validation: ValidationDat
   return { score: { ...score, cleanSE: 0 }, originalCorrect: correct };
 }
 
-/** A candidate's change on every guard set and the worst of them (selection.ts worstHarm). */
-export async function guardHarm(forward: LogitsFn, guard: readonly GuardSet[]): Promise<CorruptionHarm | undefined> {
+/**
+ * The robustness guard's finding for a candidate: its worst change over every guard set
+ * (selection.ts worstHarm) when none is harmful, otherwise the first harmful set found — the
+ * rule needs no more, and each set is a pass over the validation images. `first` names the set
+ * to try first (the corruption that turned the last candidate down: fine-tunes of one run tend
+ * to harm the same one).
+ */
+export async function guardHarm(forward: LogitsFn, guard: readonly GuardSet[], first?: string): Promise<CorruptionHarm | undefined> {
   const changes: CorruptionHarm[] = [];
-  for (const set of guard) {
+  const ordered = first ? [...guard.filter((g) => g.label === first), ...guard.filter((g) => g.label !== first)] : guard;
+  for (const set of ordered) {
     const correct = await correctnessOf(forward, set.images);
     const n = Math.max(1, correct.length);
     const drop = (set.originalCorrect.reduce((a, b) => a + b, 0) - correct.reduce((a, b) => a + b, 0)) / n;
-    changes.push({ label: set.label, drop, se: pairedStandardError(correct, set.originalCorrect) });
+    const change = { label: set.label, drop, se: pairedStandardError(correct, set.originalCorrect) };
+    if (harmsRobustness({ harm: change })) return change;
+    changes.push(change);
   }
   return worstHarm(changes);
 }
@@ -97,8 +106,10 @@ function correctness(predicted: ArrayLike<number>, labels: ArrayLike<number>): U
  * after every epoch to the epoch's weights and their blends with the starting weights
  * (CANDIDATE_MIXES); training itself continues from the epoch's own weights. The robustness
  * guard runs only on the candidates that would become the best, in order of their drifted
- * accuracy, until one passes (it costs a pass over every guard set). On return the state holds
- * the chosen candidate; when the rule keeps the original, the state is back where it started.
+ * accuracy, until one passes (a passing check is a pass over every guard set; a failing one
+ * stops at the first harmful set, tried from the corruption that turned the last candidate
+ * down). On return the state holds the chosen candidate; when the rule keeps the original, the
+ * state is back where it started.
  */
 export async function trainWithSelection(req: SelectiveTrainRequest): Promise<SelectiveTrainResult> {
   const snapshot = () => req.state.map((v) => v.clone());
@@ -108,6 +119,7 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
   const candidates: CandidateScore[] = [];
   const guard = req.validation.guard ?? [];
   const imageForward = req.imageForward ?? req.forward;
+  let suspect: string | undefined;
   try {
     const lossOf = req.trainingLoss ?? ((batch: Batch) => repairLoss(req.forward(batch.x, false), batch, req.settings.distillWeight));
     const losses = await trainWithLoss(lossOf, req.variables, req.train, {
@@ -128,8 +140,11 @@ export async function trainWithSelection(req: SelectiveTrainRequest): Promise<Se
           const contenders = scores.filter((c) => mayBeatBest(c, best.score, req.original, req.cleanTolerance)).sort((a, b) => b.drift - a.drift);
           for (const c of contenders) {
             setMix(c.mix ?? 1);
-            if (guard.length) c.harm = await guardHarm(imageForward, guard);
-            if (harmsRobustness(c)) continue;
+            if (guard.length) c.harm = await guardHarm(imageForward, guard, suspect);
+            if (harmsRobustness(c)) {
+              suspect = c.harm?.label;
+              continue;
+            }
             if (best.values !== initial) tf.dispose(best.values);
             best = { score: c, values: snapshot() };
             break;

@@ -147,4 +147,25 @@ describe('training with do-no-harm selection over epochs and blends', () => {
     expect(again?.drop).toBeCloseTo(kept.harm!.drop, 6);
     b.dispose();
   });
+
+  it('the guard stops at the first harmful set, tried from the one named first, and checks every set of a harmless candidate', async () => {
+    let passes = 0;
+    // Always predicts class 1: right on sets labelled 1, wrong on sets labelled 0.
+    const forward: LogitsFn = (x) => {
+      passes++;
+      return tf.tidy(() => tf.concat([tf.zeros([x.shape[0], 1]), tf.ones([x.shape[0], 1])], 1));
+    };
+    const set = (label: string, cls: number) => ({ label, images: thresholds(0, 1, 10, cls), originalCorrect: new Uint8Array(10).fill(1) });
+    const guard = [set('fog', 1), set('brightness', 0), set('contrast', 0), set('blur', 1)];
+    const found = await guardHarm(forward, guard);
+    expect(found).toMatchObject({ label: 'brightness', drop: 1 });
+    expect(passes).toBe(2);
+    passes = 0;
+    expect((await guardHarm(forward, guard, 'contrast'))?.label).toBe('contrast');
+    expect(passes).toBe(1);
+    passes = 0;
+    const harmless = [set('fog', 1), set('blur', 1), set('zoom', 1)];
+    expect(harmsRobustness({ harm: await guardHarm(forward, harmless, 'blur') })).toBe(false);
+    expect(passes).toBe(3);
+  });
 });
