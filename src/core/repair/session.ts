@@ -94,6 +94,7 @@ export class RepairSession {
   /** The whole clean test set: images after the working set enlarge the clean validation and held-out parts. */
   private readonly testSet: Dataset;
   private guardCache: Promise<GuardSet[]> | null = null;
+  private heldOutCache: Dataset | null = null;
 
   get config(): RepairConfig {
     return this.settings;
@@ -309,7 +310,12 @@ export class RepairSession {
    * point is four or five of them; the drifted validation stays the working set's own.
    */
   cleanValidationIndices(): number[] {
-    return [...this.testSplit.validation, ...this.testImagesAfter(this.clean.count, this.config.cleanValidationSize - this.testSplit.validation.length)];
+    return [...this.testSplit.validation, ...this.extraValidationIndices()];
+  }
+
+  /** The test images after the working set that top up the clean validation. */
+  private extraValidationIndices(): number[] {
+    return this.testImagesAfter(this.clean.count, this.config.cleanValidationSize - this.testSplit.validation.length);
   }
 
   /**
@@ -320,13 +326,14 @@ export class RepairSession {
    * much as the 0.5-point bound it is checked against.
    */
   cleanHeldOutIndices(): number[] {
-    const start = this.clean.count + this.cleanValidationIndices().length - this.testSplit.validation.length;
+    const start = this.clean.count + this.extraValidationIndices().length;
     return [...this.testSplit.heldOut, ...this.testImagesAfter(start, this.config.cleanHeldOutSize - this.testSplit.heldOut.length)];
   }
 
-  /** The held-out clean images (cleanHeldOutIndices). */
+  /** The held-out clean images (cleanHeldOutIndices), copied once: evaluation and the Results view both read them. */
   cleanHeldOut(): Dataset {
-    return subset(this.testSet, this.cleanHeldOutIndices(), 'held-out clean');
+    this.heldOutCache ??= subset(this.testSet, this.cleanHeldOutIndices(), 'held-out clean');
+    return this.heldOutCache;
   }
 
   /** Up to `wanted` consecutive test-set indices from `start`, as far as the test set and EXTRA_TEST_FLOATS allow. */

@@ -80,7 +80,7 @@ export function dilatedByPhases(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: num
  * Backends whose own forward depthwise kernel takes dilations and whose composed gradients
  * (conv-grad.ts) are tested here. Elsewhere (WebGL, WebGPU) the rank-4 constructions below run.
  */
-export const NATIVE_DILATION_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu']);
+const NATIVE_DILATION_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu']);
 
 /**
  * Stride-1 dilated depthwise convolution, 'same' padding, as the backend's own dilated kernel
