@@ -32,7 +32,7 @@ export interface RepairConfig {
   cleanPerFailure: number;
   localize: Partial<LocalizeSettings>;
   /** The block search; `alphaLearningRate` replaces DARTS' 3e-4, which moves nothing in a few hundred steps. */
-  search: { preset: PresetName; epochs: number; batchSize: number; order: 'first' | 'second'; alphaLearningRate: number; weightLearningRate: number };
+  search: { preset: PresetName; epochs: number; batchSize: number; order: 'first' | 'second'; alphaLearningRate: number; alphaWarmupEpochs: number; weightLearningRate: number };
   /**
    * Fine-tuning of the derived block (Adam); `scope` (FinetuneScope) says what else trains, and
    * the layers outside the block learn at `networkRate` × the learning rate (the new cell leads).
@@ -74,7 +74,7 @@ export const DEFAULT_REPAIR_CONFIG: RepairConfig = {
   failureCap: 1000,
   cleanPerFailure: 4,
   localize: { gradientGroupSize: 16, batchSize: 128 },
-  search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.005 },
+  search: { preset: 'paper', epochs: 10, batchSize: 64, order: 'first', alphaLearningRate: 0.02, alphaWarmupEpochs: 0, weightLearningRate: 0.005 },
   // learningRate: the best of 3e-4, 1e-3, 3e-3 on the development drifts, like the baselines' rates
   // below; swept again once the correction restarted at zero (70.9 / 72.5 / 60.8 %, README Efficacy).
   // networkRate: the best of 0.3, 1, 3 on the development drifts by the same score, at that rate
@@ -135,6 +135,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   intIn('cleanValidationSize', c.cleanValidationSize, 0, 1_000_000);
   intIn('cleanHeldOutSize', c.cleanHeldOutSize, 0, 1_000_000);
   intIn('search.epochs', c.search.epochs, 1, 500);
+  intIn('search.alphaWarmupEpochs', c.search.alphaWarmupEpochs, 0, c.search.epochs - 1);
   intIn('finetune.epochs', c.finetune.epochs, 0, 500);
   intIn('seed', c.seed, 0, 2 ** 31 - 1);
   if (!(c.cleanPerFailure >= 0 && c.cleanPerFailure <= 100)) fail('cleanPerFailure', `cleanPerFailure must be 0–100, got ${c.cleanPerFailure}.`, 'Use 4.');
@@ -144,7 +145,7 @@ export function resolveRepairConfig(partial: Partial<RepairConfig> = {}): Repair
   if (!(c.search.alphaLearningRate > 0 && c.search.alphaLearningRate < 1)) fail('search.alphaLearningRate', `α learning rate must be in (0, 1), got ${c.search.alphaLearningRate}.`, 'Use 0.02.');
   if (!(c.heldOutFraction > 0 && c.heldOutFraction < 1)) fail('heldOutFraction', `heldOutFraction must be in (0, 1), got ${c.heldOutFraction}.`, 'Use 0.5.');
   if (!(c.validationFraction > 0 && c.heldOutFraction + c.validationFraction < 1)) fail('validationFraction', `validationFraction must be above 0 and leave a repair pool, got ${c.validationFraction}.`, 'Use 0.2.');
-  if (!(c.finetune.networkRate > 0 && c.finetune.networkRate <= 1)) fail('finetune.networkRate', `networkRate must be in (0, 1], got ${c.finetune.networkRate}.`, 'Use 1.');
+  if (!(c.finetune.networkRate > 0 && c.finetune.networkRate <= 10)) fail('finetune.networkRate', `networkRate must be in (0, 10], got ${c.finetune.networkRate}.`, `Use ${DEFAULT_REPAIR_CONFIG.finetune.networkRate}.`);
   if (c.finetune.scope !== 'block' && c.finetune.scope !== 'network') fail('finetune.scope', `scope must be 'block' or 'network', got '${c.finetune.scope}'.`, "Use 'block'.");
   if (!(c.finetune.learningRate > 0 && c.finetune.learningRate < 1)) fail('finetune.learningRate', `learning rate must be in (0, 1), got ${c.finetune.learningRate}.`, `Use ${DEFAULT_REPAIR_CONFIG.finetune.learningRate}.`);
   return c;

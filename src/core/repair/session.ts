@@ -252,6 +252,7 @@ export class RepairSession {
         batchSize: this.config.search.batchSize,
         order: this.config.search.order,
         residual: false,
+        alphaWarmupEpochs: this.config.search.alphaWarmupEpochs,
         alpha: { learningRate: this.config.search.alphaLearningRate },
         weights: { learningRate: this.config.search.weightLearningRate, learningRateMin: this.config.search.weightLearningRate / 25 },
         distillWeight: this.config.distillWeight,

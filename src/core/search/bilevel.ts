@@ -163,8 +163,9 @@ export function createSearch(input: SearchConfigInput, data: SearchData, suffix:
           cancel?.throwIfCancelled('search');
           const weightIdx = weightOrder.slice(b * config.batchSize, (b + 1) * config.batchSize);
           const alphaIdx = range(alphaSize).map((k) => alphaOrder[(b * alphaSize + k) % nA]);
+          const warmingUp = epoch < config.alphaWarmupEpochs;
           const losses = withBatches(alphaIdx, weightIdx, (a, wb) => {
-            const lossAlpha = architect.step(a, wb, unroll());
+            const lossAlpha = warmingUp ? tf.tidy(() => loss(a, architect.alpha as tf.Tensor as tf.Tensor2D, true)) : architect.step(a, wb, unroll());
             const lossWeights = trainWeights(wb);
             return [lossAlpha, lossWeights];
           });

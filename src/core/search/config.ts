@@ -22,6 +22,11 @@ export interface SearchConfig {
   seed: number;
   /** α gradient: 'first' (default) or 'second' (unrolled, about 3× the work per α step). */
   order: SearchOrder;
+  /**
+   * Epochs at the start that train the cell weights only, α held (PC-DARTS' warm-up). While the
+   * weights are untrained the parameter-free ops (pooling, skip) look best and α locks onto them.
+   */
+  alphaWarmupEpochs: number;
   /** Weight of the output-distillation term of the repair loss (repair-loss.ts). */
   distillWeight: number;
   /** Weight of the correction cell's do-no-harm term on clean images (repair-loss.ts correctionPenalty). */
@@ -42,6 +47,7 @@ export const DEFAULT_SEARCH_CONFIG: Omit<SearchConfig, 'outputChannels' | 'strid
   batchSize: DARTS_HYPERPARAMETERS.batchSize,
   seed: 0,
   order: 'first',
+  alphaWarmupEpochs: 0,
   distillWeight: 1,
   correctionPenalty: 1,
   alpha: DARTS_HYPERPARAMETERS.alpha,
@@ -67,6 +73,7 @@ export function validateSearchConfig(input: SearchConfigInput): SearchConfig {
   if (config.order !== 'first' && config.order !== 'second') fail('order', `order must be 'first' or 'second', got '${config.order}'.`, "Use 'first' (DARTS default for speed).");
   intIn('outputChannels', config.outputChannels, 1, 4096);
   intIn('epochs', config.epochs, 1, 1000);
+  intIn('alphaWarmupEpochs', config.alphaWarmupEpochs, 0, 1000);
   intIn('batchSize', config.batchSize, 1, 1024);
   intIn('seed', config.seed, 0, 2 ** 31 - 1);
   const positive: [string, number][] = [

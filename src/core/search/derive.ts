@@ -156,7 +156,9 @@ export function buildDerivedBlock(genotype: Genotype, spec: DerivedBlockSpec): (
         case 'avg_pool_3x3':
           return pool('avg', x, s, src);
         case 'skip_connect':
-          return s === 1 ? x : factorizedReduce(x, src);
+          // Its own (linear) layer, not x itself: two skips from one node would hand one layer the
+          // same tensor twice, and tfjs-layers' executor then disposes it before its second use.
+          return s === 1 ? call(tf.layers.activation({ activation: 'linear', name: name('skip') }), x) : factorizedReduce(x, src);
         case 'sep_conv_3x3':
           return sepConv(x, 3, s, src);
         case 'sep_conv_5x5':

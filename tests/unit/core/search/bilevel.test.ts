@@ -72,6 +72,22 @@ describe('bilevel search', () => {
     dispose();
   });
 
+  it('holds α during the warm-up epochs while the weights train, then moves it', async () => {
+    const { suffix, dispose } = fixedSuffix(4);
+    const search = createSearch({ ...base, alphaWarmupEpochs: 2 }, data, suffix);
+    const alpha0 = await search.alphaSoftmax();
+    const weights0 = (await search.getState()).weights;
+    const warm = [await search.step(), await search.step()];
+    expect(await search.alphaSoftmax()).toEqual(alpha0);
+    warm.forEach((m) => expect(Number.isFinite(m.lossAlpha)).toBe(true));
+    const weights2 = (await search.getState()).weights;
+    expect(weights2.some((w, i) => new Float32Array(w.data).some((v, j) => v !== new Float32Array(weights0[i].data)[j]))).toBe(true);
+    await search.step();
+    expect(await search.alphaSoftmax()).not.toEqual(alpha0);
+    search.dispose();
+    dispose();
+  });
+
   it('second order runs, restores the weights it perturbs, and trains', async () => {
     const { suffix, dispose } = fixedSuffix(4);
     const search = createSearch({ ...base, order: 'second' }, data, suffix);
@@ -108,6 +124,7 @@ describe('bilevel search', () => {
     };
     expect(field(() => createSearch({ ...base, batchSize: 0 }, data, suffix))).toBe('batchSize');
     expect(field(() => createSearch({ ...base, stride: 3 as 2 }, data, suffix))).toBe('stride');
+    expect(field(() => createSearch({ ...base, alphaWarmupEpochs: 1.5 }, data, suffix))).toBe('alphaWarmupEpochs');
     const badData = { ...data, validation: { ...data.validation, shape: [8, 5, 5, 3] as [number, number, number, number] } };
     expect(field(() => createSearch(base, badData, suffix))).toBe('validation');
     expect(field(() => createSearch(base, data, (x) => tf.mean(x)))).toBe('suffix');

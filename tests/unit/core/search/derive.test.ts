@@ -87,6 +87,37 @@ describe('derived block', () => {
     model.dispose();
   });
 
+  it('runs a cell whose skips hand one node to a layer twice (predict and gradients)', () => {
+    // 1←0 and 2←{0,1} all skip: node 2 adds node 0 to itself, and the concat reads node 0 via node 1.
+    const genotype: Genotype = {
+      steps: 3,
+      edges: [
+        { node: 1, from: 0, op: 'skip_connect' },
+        { node: 2, from: 0, op: 'skip_connect' },
+        { node: 2, from: 1, op: 'skip_connect' },
+        { node: 3, from: 1, op: 'skip_connect' },
+        { node: 3, from: 2, op: 'max_pool_3x3' },
+      ],
+      concat: [1, 2, 3],
+    };
+    const spec: DerivedBlockSpec = { inputShape: [5, 5, 4], outputShape: [5, 5, 6], stride: 1, steps: 3, residual: true, seed: 4 };
+    const input = tf.input({ shape: spec.inputShape });
+    const model = tf.model({ inputs: input, outputs: buildDerivedBlock(genotype, spec)(input) });
+    const x = randomTensor([2, 5, 5, 4], 5);
+    const a = model.predict(x) as tf.Tensor;
+    expect(a.shape).toEqual([2, 5, 5, 6]);
+    const largestGrad = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => (model.apply(x) as tf.Tensor).square().mean() as tf.Scalar);
+      value.dispose();
+      return Math.max(...Object.values(grads).map((g) => g.abs().max().dataSync()[0]));
+    });
+    expect(largestGrad).toBeGreaterThan(0);
+    const b = model.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0])).toBe(0);
+    tf.dispose([x, a, b]);
+    model.dispose();
+  });
+
   it('is seeded: the same seed builds the same weights', () => {
     const spec: DerivedBlockSpec = { inputShape: [4, 4, 3], outputShape: [4, 4, 8], stride: 1, steps: 4, residual: true, seed: 2 };
     const build = () => {
