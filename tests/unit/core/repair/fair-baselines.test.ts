@@ -25,7 +25,7 @@ describe('fair baselines', () => {
       workingSize: 200,
       failureCap: 30,
       localize: { batchSize: 32, gradientGroupSize: 8 },
-      search: { preset: 'lite', epochs: 1, batchSize: 16, order: 'first', alphaLearningRate: 0.02, weightLearningRate: 0.025 },
+      search: { preset: 'lite', epochs: 1, batchSize: 16, order: 'first', alphaLearningRate: 0.02, alphaWarmupEpochs: 0, weightLearningRate: 0.025 },
       finetune: { epochs: 1, batchSize: 16, learningRate: 1e-3, scope: 'block', networkRate: 1 },
     }, train);
     await session.collectFailures();

@@ -27,7 +27,7 @@ function tinySession(seed: number, scope: 'block' | 'network' = 'block', robustn
     failureCap: 40,
     cleanPerFailure: 1,
     localize: { batchSize: 32, gradientGroupSize: 8 },
-    search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, weightLearningRate: 0.025 },
+    search: { preset: 'lite', epochs: 2, batchSize: 16, order: 'first', alphaLearningRate: 0.05, alphaWarmupEpochs: 0, weightLearningRate: 0.025 },
     finetune: { epochs: 1, batchSize: 16, learningRate: 2e-3, scope, networkRate: 1 },
     robustnessGuard,
     cleanValidationSize,
