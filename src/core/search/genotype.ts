@@ -38,6 +38,23 @@ export function parseGenotype(alphaSoftmax: number[][], steps: number, ops: read
   return { steps, edges, concat: Array.from({ length: steps }, (_, i) => i + 1) };
 }
 
+/**
+ * Ops that learn nothing themselves (at stride 1; a strided skip is DARTS' FactorizedReduce).
+ * A differentiable search tends to collapse onto them (Zela et al., ICLR 2020): they help
+ * before the convolutions have learnt anything.
+ */
+const PARAMETER_FREE: readonly OpName[] = ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect'];
+
+/** How many of the genotype's edges are pooling or skip connections. */
+export function parameterFreeEdges(genotype: Genotype): number {
+  return genotype.edges.filter((e) => PARAMETER_FREE.includes(e.op as OpName)).length;
+}
+
+/** True when more than half the edges are parameter-free: the search collapsed (the Search step says so). */
+export function isMostlyParameterFree(genotype: Genotype): boolean {
+  return genotype.edges.length > 0 && parameterFreeEdges(genotype) * 2 > genotype.edges.length;
+}
+
 /** A chain of separable convs with skips back to the input: a plausible "repaired" cell. */
 export const SEP_CHAIN: Genotype = {
   steps: 4,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_OPS, REFERENCE_GENOTYPES, SEP_CHAIN, parseGenotype } from '../../../../src/core/search/genotype';
+import { ALL_OPS, REFERENCE_GENOTYPES, SEP_CHAIN, isMostlyParameterFree, parameterFreeEdges, parseGenotype } from '../../../../src/core/search/genotype';
 import { edgeCount, edgeIndex } from '../../../../src/core/search/layout';
 import { PRIMITIVES } from '../../../../src/core/search/primitives';
 import { PRESETS } from '../../../../src/core/search/presets';
@@ -82,5 +82,15 @@ describe('parseGenotype (DARTS _parse)', () => {
       for (let node = 1; node <= g.steps; node++) expect(g.edges.filter((e) => e.node === node).length).toBe(Math.min(2, node));
       expect(g.edges.every((e) => e.from < e.node && (PRIMITIVES as readonly string[]).includes(e.op) && e.op !== 'none')).toBe(true);
     }
+  });
+
+  it('counts the edges that learn nothing (pooling, skip) and calls more than half a collapse', () => {
+    expect(parameterFreeEdges(SEP_CHAIN)).toBe(2);
+    expect(isMostlyParameterFree(SEP_CHAIN)).toBe(false);
+    expect(parameterFreeEdges(ALL_OPS)).toBe(3);
+    const pools = { ...SEP_CHAIN, edges: SEP_CHAIN.edges.map((e, i) => (i < 4 ? { ...e, op: 'max_pool_3x3' } : e)) };
+    expect(parameterFreeEdges(pools)).toBe(5);
+    expect(isMostlyParameterFree(pools)).toBe(true);
+    expect(isMostlyParameterFree({ ...SEP_CHAIN, edges: [] })).toBe(false);
   });
 });

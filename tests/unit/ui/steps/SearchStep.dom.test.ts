@@ -158,6 +158,26 @@ describe('SearchStep α entropy, drift and the do-no-harm selection', () => {
     expect(screen.getByTestId('derived').textContent).toContain('The robustness guard also turns down');
   });
 
+  it('says when the derived cell is mostly pooling and skips, and only then', () => {
+    const collapsed = {
+      steps: 3,
+      edges: [
+        { node: 1, from: 0, op: 'max_pool_3x3' },
+        { node: 2, from: 0, op: 'max_pool_3x3' },
+        { node: 2, from: 1, op: 'dil_conv_3x3' },
+        { node: 3, from: 0, op: 'skip_connect' },
+        { node: 3, from: 2, op: 'max_pool_3x3' },
+      ],
+      concat: [1, 2, 3],
+    };
+    render(SearchStep, stubLab({ search, history, derived: { ...derived(repairedSelection), genotype: collapsed } }));
+    expect(screen.getByTestId('derived-collapsed').textContent).toContain("4 of the cell's 5 edges are pooling or skip connections");
+    cleanup();
+    const convs = { ...collapsed, edges: collapsed.edges.map((e, i) => (i < 3 ? { ...e, op: 'sep_conv_3x3' } : e)) };
+    render(SearchStep, stubLab({ search, history, derived: { ...derived(repairedSelection), genotype: convs } }));
+    expect(screen.queryByTestId('derived-collapsed')).toBeNull();
+  });
+
   it('says plainly when the original model is kept', () => {
     render(SearchStep, stubLab({ search, history, derived: derived(keptSelection) }));
     const verdict = screen.getByTestId('derive-verdict');
