@@ -23,8 +23,9 @@ export interface SearchConfig {
   /** α gradient: 'first' (default) or 'second' (unrolled, about 3× the work per α step). */
   order: SearchOrder;
   /**
-   * Epochs at the start that train the cell weights only, α held (PC-DARTS' warm-up). While the
-   * weights are untrained the parameter-free ops (pooling, skip) look best and α locks onto them.
+   * Epochs at the start that train the cell weights only, α held (PC-DARTS' warm-up against α
+   * locking onto pooling and skips while the convs are untrained). Off in the lab's configs: on
+   * the development drifts it gained nothing (README Efficacy).
    */
   alphaWarmupEpochs: number;
   /** Weight of the output-distillation term of the repair loss (repair-loss.ts). */
